@@ -1,0 +1,38 @@
+package com.example;
+
+import io.github.veleroirsa.BackupEncryption;
+import io.github.veleroirsa.EksCluster;
+import io.github.veleroirsa.VeleroBackup;
+import io.github.veleroirsa.VeleroBackupProps;
+import java.util.List;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+
+/** A platform team's own CDK app, with Velero's AWS side as one construct among others. */
+public final class PlatformBackupsApp {
+    public static void main(String[] args) {
+        App app = new App();
+        Stack stack = new Stack(app, "PlatformBackups");
+
+        VeleroBackup backup = new VeleroBackup(stack, "Velero", VeleroBackupProps.builder()
+                .clusters(List.of(
+                        EksCluster.builder()
+                                .name("backup")
+                                .oidcIssuer("https://oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1")
+                                .namespace("rafay-system")
+                                .serviceAccount("velero-rafay")
+                                .build(),
+                        EksCluster.builder()
+                                .name("restore")
+                                .oidcIssuer("oidc.eks.us-west-1.amazonaws.com/id/6895F1604286AE3EB02EFD39CAC4E288")
+                                .build()))
+                .encryption(BackupEncryption.KMS)
+                .noncurrentVersionExpiration(Duration.days(14))
+                .build());
+
+        CfnOutput.Builder.create(stack, "VeleroRoleArn").value(backup.getRole().getRoleArn()).build();
+        app.synth();
+    }
+}

@@ -1,0 +1,69 @@
+package io.github.veleroirsa;
+
+import java.util.Objects;
+
+/**
+ * A value given to velero-irsa breaks one of its rules.
+ *
+ * <p>The message is {@code <field>: <problem>}, where the problem quotes the bad value and says
+ * what is expected, for example {@code clusters[1].namespace: "Velero_NS" is not a DNS-1123
+ * label (expected ...)}. The field path follows the configuration file, so a user can find the
+ * line to fix.
+ */
+public final class InvalidInputException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    private final String field;
+    private final String problem;
+
+    /**
+     * @param field   where the value sits, for example {@code clusters[0].oidcIssuer}
+     * @param problem the bad value and what is expected instead
+     */
+    public InvalidInputException(String field, String problem) {
+        super(field + ": " + problem);
+        this.field = Objects.requireNonNull(field, "field");
+        this.problem = Objects.requireNonNull(problem, "problem");
+    }
+
+    /** Where the bad value sits, for example {@code clusters[0].oidcIssuer}. */
+    public String getField() {
+        return field;
+    }
+
+    /** The bad value and what is expected instead, without the field. */
+    public String getProblem() {
+        return problem;
+    }
+
+    /** The same problem, with its field placed under {@code parent} ({@code clusters[2]}). */
+    public InvalidInputException under(String parent) {
+        return new InvalidInputException(parent + "." + field, problem);
+    }
+
+    /** Quotes a value the way every message of this project does: JSON-style, escapes visible. */
+    public static String quote(String value) {
+        if (value == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || Character.isWhitespace(c) && c != ' ') {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+}

@@ -1,0 +1,148 @@
+package io.github.veleroirsa;
+
+import static io.github.veleroirsa.InvalidInputException.quote;
+
+import java.util.regex.Pattern;
+
+/** The naming rules of EKS, Kubernetes, IAM and S3 that velero-irsa checks before synthesis. */
+final class Rules {
+    private Rules() {}
+
+    static final String HTTPS = "https://";
+
+    /** EKS cluster names: 1 to 100 letters, digits, '-' and '_', starting with a letter or digit. */
+    private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,99}");
+
+    private static final String DNS_LABEL = "[a-z0-9](?:[-a-z0-9]*[a-z0-9])?";
+    /** Kubernetes namespaces are DNS-1123 labels: at most 63 characters. */
+    private static final Pattern NAMESPACE = Pattern.compile(DNS_LABEL);
+    /** Kubernetes service accounts are DNS-1123 subdomains: at most 253 characters. */
+    private static final Pattern SERVICE_ACCOUNT = Pattern.compile(DNS_LABEL + "(?:\\." + DNS_LABEL + ")*");
+
+    /** Issuer host and path: a lowercase DNS name with at least one dot, then path segments. */
+    private static final Pattern ISSUER =
+            Pattern.compile("[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)+"
+                    + "(?:/[A-Za-z0-9._~-]+)*");
+    private static final Pattern OTHER_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
+    /** IAM limits an OIDC provider URL, https:// included, to 255 characters. */
+    static final int MAX_ISSUER_URL_LENGTH = 255;
+
+    private static final Pattern OIDC_PROVIDER_ARN =
+            Pattern.compile("arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:oidc-provider/(.+)");
+
+    private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(?:\\.[0-9]{1,3}){3}");
+
+    static String clusterName(String field, String value) {
+        required(field, value);
+        if (!CLUSTER_NAME.matcher(value).matches()) {
+            throw new InvalidInputException(field, quote(value) + " is not a valid cluster name (expected 1 to 100"
+                    + " letters, digits, '-' and '_', starting with a letter or digit, as EKS names clusters)");
+        }
+        return value;
+    }
+
+    static String namespace(String field, String value) {
+        required(field, value);
+        if (value.length() > 63 || !NAMESPACE.matcher(value).matches()) {
+            throw new InvalidInputException(field, quote(value) + " is not a valid namespace (expected a DNS-1123"
+                    + " label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit)");
+        }
+        return value;
+    }
+
+    static String serviceAccount(String field, String value) {
+        required(field, value);
+        if (value.length() > 253 || !SERVICE_ACCOUNT.matcher(value).matches()) {
+            throw new InvalidInputException(field, quote(value) + " is not a valid service account name (expected"
+                    + " a DNS-1123 subdomain: at most 253 lowercase letters, digits, '-' and '.', each part starting"
+                    + " and ending with a letter or digit)");
+        }
+        return value;
+    }
+
+    /**
+     * Returns the issuer as IAM's condition keys name it: host and path, without {@code https://}
+     * and without a trailing slash.
+     */
+    static String oidcIssuer(String field, String value) {
+        required(field, value);
+        String rest = value;
+        if (rest.startsWith(HTTPS)) {
+            rest = rest.substring(HTTPS.length());
+        } else if (OTHER_SCHEME.matcher(rest).lookingAt()) {
+            throw new InvalidInputException(field, quote(value) + " is not an https URL (expected the cluster's"
+                    + " issuer as `aws eks describe-cluster --query cluster.identity.oidc.issuer` prints it, like"
+                    + " https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE)");
+        }
+        if (rest.endsWith("/")) {
+            rest = rest.substring(0, rest.length() - 1);
+        }
+        if (!ISSUER.matcher(rest).matches()) {
+            throw new InvalidInputException(field, quote(value) + " is not an OIDC issuer URL (expected https://,"
+                    + " a lowercase host name and a path, with no port, query or fragment, like"
+                    + " https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE)");
+        }
+        if (HTTPS.length() + rest.length() > MAX_ISSUER_URL_LENGTH) {
+            throw new InvalidInputException(field, quote(value) + " is " + (HTTPS.length() + rest.length())
+                    + " characters long as an https URL (expected at most " + MAX_ISSUER_URL_LENGTH
+                    + ", IAM's limit for an OIDC provider URL)");
+        }
+        return rest;
+    }
+
+    /** Checks an existing provider's ARN, and that it is the provider of {@code issuer}. */
+    static String oidcProviderArn(String field, String value, String issuer) {
+        required(field, value);
+        var m = OIDC_PROVIDER_ARN.matcher(value);
+        if (!m.matches()) {
+            throw new InvalidInputException(field, quote(value) + " is not an IAM OIDC provider ARN (expected"
+                    + " arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer host and path>, as"
+                    + " `aws iam list-open-id-connect-providers` prints it)");
+        }
+        if (issuer != null && !m.group(1).equals(issuer)) {
+            throw new InvalidInputException(field, quote(value) + " is the provider of " + quote(m.group(1))
+                    + ", not of this cluster's issuer " + quote(issuer) + " (expected the ARN that ends in"
+                    + " oidc-provider/" + issuer + ")");
+        }
+        return value;
+    }
+
+    /** S3's rules for general purpose bucket names. */
+    static String bucketName(String field, String value) {
+        required(field, value);
+        String why = null;
+        if (value.length() < 3 || value.length() > 63) {
+            why = "is " + value.length() + " characters long (expected 3 to 63)";
+        } else if (!BUCKET_NAME.matcher(value).matches()) {
+            why = "is not a valid S3 bucket name (expected lowercase letters, digits, '.' and '-',"
+                    + " starting and ending with a letter or digit)";
+        } else if (value.contains("..") || value.contains(".-") || value.contains("-.")) {
+            why = "is not a valid S3 bucket name (expected no '..', '.-' or '-.')";
+        } else if (IPV4.matcher(value).matches()) {
+            why = "is formatted as an IP address (expected a bucket name that is not)";
+        } else {
+            for (String prefix : new String[] {"xn--", "sthree-", "amzn-s3-demo-"}) {
+                if (value.startsWith(prefix)) {
+                    why = "starts with the reserved prefix " + quote(prefix) + " (expected a name without it)";
+                }
+            }
+            for (String suffix : new String[] {"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"}) {
+                if (value.endsWith(suffix)) {
+                    why = "ends with the reserved suffix " + quote(suffix) + " (expected a name without it)";
+                }
+            }
+        }
+        if (why != null) {
+            throw new InvalidInputException(field, quote(value) + " " + why);
+        }
+        return value;
+    }
+
+    static <T> T required(String field, T value) {
+        if (value == null) {
+            throw new InvalidInputException(field, "missing (expected a value)");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,247 @@
+package io.github.veleroirsa.app;
+
+import static io.github.veleroirsa.InvalidInputException.quote;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.veleroirsa.InvalidInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+import software.constructs.Node;
+
+/**
+ * Reads the app's configuration, strictly: an unknown field, a value of the wrong type, a
+ * missing required field or a broken rule stops the app with one {@link InvalidInputException}
+ * that names the field as the JSON spells it ({@code clusters[1].oidcIssuer}).
+ *
+ * <p>Where it comes from, first match wins: the JSON file named by the context key
+ * {@value #FILE_CONTEXT_KEY}; else the context key {@value #CONTEXT_KEY}, a JSON object in
+ * {@code cdk.json} or a JSON string given with {@code -c velero='{...}'}.
+ */
+public final class ConfigLoader {
+    public static final String CONTEXT_KEY = "velero";
+    public static final String FILE_CONTEXT_KEY = "veleroConfigFile";
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            // A number or boolean where a string belongs is a mistake, not a string.
+            .withCoercionConfig(LogicalType.Textual, c -> c
+                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .build();
+
+    private ConfigLoader() {}
+
+    /**
+     * Loads the configuration from a construct tree's context.
+     *
+     * @throws InvalidInputException naming the bad field
+     */
+    public static VeleroConfig load(Node node) {
+        Object file = node.tryGetContext(FILE_CONTEXT_KEY);
+        if (file != null) {
+            if (!(file instanceof String path) || path.isBlank()) {
+                throw new InvalidInputException(FILE_CONTEXT_KEY, describe(MAPPER.valueToTree(file))
+                        + " is not a file path (expected -c " + FILE_CONTEXT_KEY + "=path/to/config.json)");
+            }
+            return parse(read(Path.of(path)), source(node));
+        }
+        Object value = node.tryGetContext(CONTEXT_KEY);
+        if (value == null) {
+            throw new InvalidInputException(CONTEXT_KEY, "missing (expected the configuration object under"
+                    + " \"context\" in cdk.json, -c " + CONTEXT_KEY + "='{...}' or -c " + FILE_CONTEXT_KEY
+                    + "=path/to/config.json)");
+        }
+        return value instanceof String json ? parse(json, source(node)) : bind(MAPPER.valueToTree(value));
+    }
+
+    /** Where {@link #load} reads the configuration from, in words: for messages. */
+    public static String source(Node node) {
+        Object file = node.tryGetContext(FILE_CONTEXT_KEY);
+        return file != null ? "config file " + file : "context " + CONTEXT_KEY;
+    }
+
+    private static String read(Path path) {
+        try {
+            return Files.readString(path);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException(FILE_CONTEXT_KEY, quote(path.toString()) + " does not exist (expected"
+                    + " a JSON file, relative to the folder cdk runs in: " + Path.of("").toAbsolutePath() + ")");
+        } catch (IOException e) {
+            throw new InvalidInputException(FILE_CONTEXT_KEY, quote(path.toString()) + " cannot be read: " + e
+                    + " (expected a readable JSON file)");
+        }
+    }
+
+    /**
+     * Parses a JSON text into a checked configuration.
+     *
+     * @param source where the text comes from, for the message of a syntax error
+     */
+    public static VeleroConfig parse(String json, String source) {
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String why = e.getOriginalMessage().lines().findFirst().orElse("")
+                    .replaceAll(" \\(start marker at \\[Source: .*?\\]\\)", "");
+            throw new InvalidInputException(CONTEXT_KEY, "the " + source + " is not valid JSON: " + why
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
+        }
+        return bind(tree);
+    }
+
+    /** Binds a JSON tree to a checked configuration. */
+    public static VeleroConfig bind(JsonNode tree) {
+        if (tree == null || tree.isMissingNode() || !tree.isObject()) {
+            throw new InvalidInputException(CONTEXT_KEY, describe(tree) + " (expected a JSON object with at least"
+                    + " \"clusters\")");
+        }
+        rejectNulls(tree, "");
+        VeleroConfig config;
+        try {
+            config = MAPPER.treeToValue(tree, VeleroConfig.class);
+        } catch (ValueInstantiationException e) {
+            if (e.getCause() instanceof InvalidInputException bad) {
+                String at = path(e.getPath());
+                throw at.isEmpty() ? bad : bad.under(at);
+            }
+            throw new InvalidInputException(orRoot(path(e.getPath())), e.getOriginalMessage());
+        } catch (JacksonException e) {
+            throw translate(tree, e);
+        }
+        config.toBackupProps();
+        return config;
+    }
+
+    /** An explicit null is a mistake: a field is either left out (for its default) or set. */
+    private static void rejectNulls(JsonNode node, String at) {
+        if (node.isNull()) {
+            throw new InvalidInputException(orRoot(at), "null is not allowed (expected a value, or the field left"
+                    + " out for its default)");
+        }
+        if (node.isObject()) {
+            node.fields().forEachRemaining(f -> rejectNulls(f.getValue(), at.isEmpty() ? f.getKey() : at + "." + f.getKey()));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                rejectNulls(node.get(i), at + "[" + i + "]");
+            }
+        }
+    }
+
+    private static InvalidInputException translate(JsonNode tree, JacksonException e) {
+        List<JsonMappingException.Reference> refs =
+                e instanceof JsonMappingException m ? m.getPath() : List.of();
+        String at = path(refs);
+        if (e instanceof UnrecognizedPropertyException u) {
+            return new InvalidInputException(at, "is not a known field (expected one of: "
+                    + names(u.getKnownPropertyIds()) + ")");
+        }
+        JsonNode value = find(tree, refs);
+        if (e.getCause() instanceof InputCoercionException c && c.getTargetType() != null) {
+            return new InvalidInputException(orRoot(at), value + " is out of range (expected "
+                    + expected(c.getTargetType()) + ")");
+        }
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            return new InvalidInputException(orRoot(at), describe(value) + " (expected " + expected(m.getTargetType())
+                    + ")");
+        }
+        return new InvalidInputException(orRoot(at), describe(value) + ": " + e.getOriginalMessage());
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == Integer.class || type == int.class) {
+            return "a whole number between 1 and " + Integer.MAX_VALUE;
+        }
+        if (Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (type.isEnum()) {
+            return "one of " + Arrays.stream(type.getEnumConstants()).map(c -> quote(c.toString()))
+                    .collect(Collectors.joining(", "));
+        }
+        return "an object";
+    }
+
+    /** The JSON value itself and its kind, e.g. {@code "30" is a string}. */
+    private static String describe(JsonNode value) {
+        if (value == null || value.isMissingNode()) {
+            return "nothing";
+        }
+        String text = value.toString();
+        if (text.length() > 80) {
+            text = text.substring(0, 77) + "...";
+        }
+        String kind = switch (value.getNodeType()) {
+            case STRING -> "a string";
+            case NUMBER -> value.isIntegralNumber() ? "a whole number" : "a decimal number";
+            case BOOLEAN -> "a boolean";
+            case ARRAY -> "a list";
+            case OBJECT -> "an object";
+            default -> "a " + value.getNodeType().toString().toLowerCase();
+        };
+        return text + " is " + kind;
+    }
+
+    private static JsonNode find(JsonNode tree, List<JsonMappingException.Reference> refs) {
+        JsonNode node = tree;
+        for (JsonMappingException.Reference ref : refs) {
+            if (node == null) {
+                return null;
+            }
+            node = ref.getFieldName() != null ? node.get(ref.getFieldName()) : node.get(ref.getIndex());
+        }
+        return node;
+    }
+
+    private static String path(List<JsonMappingException.Reference> refs) {
+        StringBuilder out = new StringBuilder();
+        for (JsonMappingException.Reference ref : refs) {
+            if (ref.getFieldName() != null) {
+                out.append(out.length() == 0 ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                out.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return out.toString();
+    }
+
+    private static String orRoot(String path) {
+        return path.isEmpty() ? CONTEXT_KEY : path;
+    }
+
+    private static String names(Collection<Object> ids) {
+        return ids.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,52 @@
+package io.github.veleroirsa.app;
+
+import io.github.veleroirsa.VeleroBackup;
+import io.github.veleroirsa.VeleroBackupProps;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Fn;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.kms.Key;
+import software.constructs.Construct;
+
+/** The app's one stack: the {@link VeleroBackup} construct and the outputs a person pastes. */
+public class VeleroStack extends Stack {
+    /** The annotation that makes a Kubernetes service account assume an IAM role (IRSA). */
+    public static final String ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
+
+    private final VeleroBackup backup;
+
+    public VeleroStack(Construct scope, String id, StackProps props, VeleroConfig config) {
+        super(scope, id, props);
+
+        VeleroBackupProps.Builder backupProps = config.toBackupProps();
+        if (config.kmsKeyArn() != null) {
+            backupProps.encryptionKey(Key.fromKeyArn(this, "ExistingKey", config.kmsKeyArn()));
+        }
+        this.backup = new VeleroBackup(this, "Velero", backupProps.build());
+
+        CfnOutput.Builder.create(this, "BucketName")
+                .description("The S3 bucket of Velero's backup storage location")
+                .value(backup.getBucket().getBucketName())
+                .build();
+        CfnOutput.Builder.create(this, "RoleArn")
+                .description("The role Velero assumes; Rafay's data-backup credentials take this ARN")
+                .value(backup.getRole().getRoleArn())
+                .build();
+        if (backup.getEncryptionKey() != null) {
+            CfnOutput.Builder.create(this, "KmsKeyArn")
+                    .description("The KMS key that encrypts the backup bucket")
+                    .value(backup.getEncryptionKey().getKeyArn())
+                    .build();
+        }
+        CfnOutput.Builder.create(this, "ServiceAccountAnnotation")
+                .description("Annotate Velero's service account on every listed cluster with this")
+                .value(Fn.join("", java.util.List.of(ROLE_ARN_ANNOTATION + "=", backup.getRole().getRoleArn())))
+                .build();
+    }
+
+    /** The construct inside, for tests and for apps that extend this stack. */
+    public VeleroBackup getBackup() {
+        return backup;
+    }
+}

@@ -1,0 +1,161 @@
+package io.github.veleroirsa;
+
+import static io.github.veleroirsa.TestApps.ISSUER_A;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EksClusterTest {
+    static final String HOST_PATH = ISSUER_A.substring("https://".length());
+
+    private static EksCluster.Builder valid() {
+        return EksCluster.builder().name("backup").oidcIssuer(ISSUER_A);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "https://oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1",
+        "https://oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1/",
+        "oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1",
+        "oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1/"})
+    void acceptsTheIssuerWithOrWithoutSchemeAndTrailingSlash(String issuer) {
+        EksCluster c = valid().oidcIssuer(issuer).build();
+        assertThat(c.getOidcIssuer()).isEqualTo(HOST_PATH);
+        assertThat(c.getOidcIssuerUrl()).isEqualTo("https://" + HOST_PATH);
+    }
+
+    @Test
+    void defaultsToVelerosOwnNamespaceAndServiceAccount() {
+        EksCluster c = valid().build();
+        assertThat(c.getSubject()).isEqualTo("system:serviceaccount:velero:velero");
+        assertThat(c.getOidcProviderArn()).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "http://oidc.eks.us-west-1.amazonaws.com/id/ABC",
+        "ftp://oidc.eks.us-west-1.amazonaws.com/id/ABC"})
+    void failsOnASchemeOtherThanHttps(String issuer) {
+        assertThatThrownBy(() -> valid().oidcIssuer(issuer).build())
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("oidcIssuer: \"" + issuer + "\" is not an https URL (expected the cluster's issuer as"
+                        + " `aws eks describe-cluster --query cluster.identity.oidc.issuer` prints it, like"
+                        + " https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "", "https://", "oidc", "https://oidc.eks.us-west-1.amazonaws.com:443/id/ABC",
+        "https://oidc.eks.us-west-1.amazonaws.com/id/ABC?x=1", "https://oidc.eks.us-west-1.amazonaws.com/id/ABC#f",
+        "https://oidc.eks.us-west-1.amazonaws.com//id", "https://OIDC.eks.us-west-1.amazonaws.com/id/ABC",
+        " https://oidc.eks.us-west-1.amazonaws.com/id/ABC", "https://oidc.eks.us-west-1.amazonaws.com/id/ABC//",
+        "https://-oidc.example.com/id"})
+    void failsOnAnIssuerThatIsNotHostAndPath(String issuer) {
+        assertThatThrownBy(() -> valid().oidcIssuer(issuer).build())
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("oidcIssuer: " + InvalidInputException.quote(issuer) + " is not an OIDC issuer URL"
+                        + " (expected https://, a lowercase host name and a path, with no port, query or fragment,"
+                        + " like https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE)");
+    }
+
+    @Test
+    void acceptsAnIssuerUrlOf255CharactersAndFailsOn256() {
+        String prefix = "https://oidc.example.com/";
+        String at255 = prefix + "a".repeat(255 - prefix.length());
+        assertThat(valid().oidcIssuer(at255).build().getOidcIssuerUrl()).hasSize(255);
+        assertThatThrownBy(() -> valid().oidcIssuer(at255 + "a").build())
+                .hasMessage("oidcIssuer: \"" + at255 + "a\" is 256 characters long as an https URL (expected at most"
+                        + " 255, IAM's limit for an OIDC provider URL)");
+    }
+
+    @Test
+    void acceptsA63CharacterNamespaceAndFailsOn64() {
+        assertThat(valid().namespace("n".repeat(63)).build().getNamespace()).hasSize(63);
+        assertThatThrownBy(() -> valid().namespace("n".repeat(64)).build())
+                .hasMessageStartingWith("namespace: \"" + "n".repeat(64) + "\" is not a valid namespace");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Velero_NS", "velero.ns", "-velero", "velero-", "VELERO"})
+    void failsOnANamespaceThatIsNotADns1123Label(String namespace) {
+        assertThatThrownBy(() -> valid().namespace(namespace).build())
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("namespace: \"" + namespace + "\" is not a valid namespace (expected a DNS-1123 label:"
+                        + " at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit)");
+    }
+
+    @Test
+    void acceptsA253CharacterServiceAccountAndFailsOn254() {
+        String at253 = ("a".repeat(62) + ".").repeat(4) + "a";
+        assertThat(at253).hasSize(253);
+        assertThat(valid().serviceAccount(at253).build().getServiceAccount()).isEqualTo(at253);
+        assertThatThrownBy(() -> valid().serviceAccount(at253 + "a").build())
+                .hasMessageStartingWith("serviceAccount: \"" + at253 + "a\" is not a valid service account name");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Velero", "velero_sa", "velero..sa", ".velero", "velero.", "velero sa"})
+    void failsOnAServiceAccountThatIsNotADns1123Subdomain(String serviceAccount) {
+        assertThatThrownBy(() -> valid().serviceAccount(serviceAccount).build())
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("serviceAccount: \"" + serviceAccount + "\" is not a valid service account name (expected"
+                        + " a DNS-1123 subdomain: at most 253 lowercase letters, digits, '-' and '.', each part"
+                        + " starting and ending with a letter or digit)");
+    }
+
+    @Test
+    void acceptsA100CharacterNameAndFailsOn101() {
+        assertThat(valid().name("c".repeat(100)).build().getName()).hasSize(100);
+        assertThatThrownBy(() -> valid().name("c".repeat(101)).build())
+                .hasMessageStartingWith("name: \"" + "c".repeat(101) + "\" is not a valid cluster name");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "-backup", "back/up", "back up", "bäckup"})
+    void failsOnANameThatIsNotAnEksClusterName(String name) {
+        assertThatThrownBy(() -> valid().name(name).build())
+                .hasMessage("name: \"" + name + "\" is not a valid cluster name (expected 1 to 100 letters, digits,"
+                        + " '-' and '_', starting with a letter or digit, as EKS names clusters)");
+    }
+
+    @Test
+    void failsOnAMissingNameOrIssuer() {
+        assertThatThrownBy(() -> EksCluster.builder().oidcIssuer(ISSUER_A).build())
+                .hasMessage("name: missing (expected a value)");
+        assertThatThrownBy(() -> EksCluster.builder().name("backup").build())
+                .hasMessage("oidcIssuer: missing (expected a value)");
+    }
+
+    @Test
+    void acceptsTheProviderArnOfItsOwnIssuerInAnyPartition() {
+        for (String partition : new String[] {"aws", "aws-cn", "aws-us-gov"}) {
+            String arn = "arn:" + partition + ":iam::111122223333:oidc-provider/" + HOST_PATH;
+            assertThat(valid().oidcProviderArn(arn).build().getOidcProviderArn()).isEqualTo(arn);
+        }
+    }
+
+    @Test
+    void failsOnAProviderArnOfAnotherIssuer() {
+        String arn = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-1.amazonaws.com/id/OTHER";
+        assertThatThrownBy(() -> valid().oidcProviderArn(arn).build())
+                .hasMessage("oidcProviderArn: \"" + arn + "\" is the provider of"
+                        + " \"oidc.eks.us-west-1.amazonaws.com/id/OTHER\", not of this cluster's issuer \"" + HOST_PATH
+                        + "\" (expected the ARN that ends in oidc-provider/" + HOST_PATH + ")");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "arn:aws:iam::11112222333:oidc-provider/x.example.com",
+        "arn:aws:iam:us-west-1:111122223333:oidc-provider/x.example.com",
+        "arn:aws:iam::111122223333:role/velero",
+        "oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1"})
+    void failsOnAMalformedProviderArn(String arn) {
+        assertThatThrownBy(() -> valid().oidcProviderArn(arn).build())
+                .hasMessage("oidcProviderArn: \"" + arn + "\" is not an IAM OIDC provider ARN (expected"
+                        + " arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer host and path>, as"
+                        + " `aws iam list-open-id-connect-providers` prints it)");
+    }
+}

@@ -1,0 +1,141 @@
+package io.github.veleroirsa;
+
+import static io.github.veleroirsa.TestApps.ISSUER_A;
+import static io.github.veleroirsa.TestApps.ISSUER_B;
+import static io.github.veleroirsa.TestApps.ISSUER_C;
+import static io.github.veleroirsa.TestApps.cluster;
+import static io.github.veleroirsa.TestApps.only;
+import static io.github.veleroirsa.TestApps.parse;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.iam.IOidcProvider;
+
+class TrustAndProvidersTest {
+    static final String IMPORTED_B =
+            "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-1.amazonaws.com/id/6895F1604286AE3EB02EFD39CAC4E288";
+
+    static Template one;
+    static Template two;
+    static Template three;
+    static Template mixed;
+    static Map<String, IOidcProvider> mixedProviders;
+
+    @BeforeAll
+    static void synthesize() {
+        one = TestApps.construct(TestApps.props(cluster("backup", ISSUER_A)));
+        two = TestApps.construct(TestApps.props(cluster("backup", ISSUER_A), cluster("restore", ISSUER_B)));
+        three = TestApps.construct(VeleroBackupProps.builder().clusters(List.of(
+                cluster("backup", ISSUER_A),
+                EksCluster.builder().name("restore").oidcIssuer(ISSUER_B + "/").namespace("rafay-system")
+                        .serviceAccount("velero-rafay").build(),
+                EksCluster.builder().name("dr").oidcIssuer(ISSUER_C.substring("https://".length())).build())).build());
+        mixed = TestApps.construct(stack -> {
+            VeleroBackup backup = new VeleroBackup(stack, "Velero", TestApps.props(
+                    cluster("backup", ISSUER_A),
+                    EksCluster.builder().name("restore").oidcIssuer(ISSUER_B).oidcProviderArn(IMPORTED_B).build()));
+            mixedProviders = backup.getOidcProviders();
+        });
+    }
+
+    /** A trust statement as the guide writes it, with the account as a pseudo parameter. */
+    private static String statement(String issuerUrl, String subject) {
+        String issuer = issuerUrl.substring("https://".length());
+        return statement("{'Fn::Join':['',['arn:',{'Ref':'AWS::Partition'},':iam::',{'Ref':'AWS::AccountId'},"
+                + "':oidc-provider/" + issuer + "']]}", issuer, subject);
+    }
+
+    private static String statement(String federated, String issuer, String subject) {
+        return "{'Effect':'Allow','Action':'sts:AssumeRoleWithWebIdentity','Principal':{'Federated':" + federated
+                + "},'Condition':{'StringEquals':{'" + issuer + ":sub':'" + subject + "','" + issuer
+                + ":aud':'sts.amazonaws.com'}}}";
+    }
+
+    private static JsonNode trust(Template t) {
+        return only(t, "AWS::IAM::Role").at("/Properties/AssumeRolePolicyDocument");
+    }
+
+    private static JsonNode document(String... statements) {
+        return parse("{'Version':'2012-10-17','Statement':[" + String.join(",", statements) + "]}");
+    }
+
+    @Test
+    void oneClusterOneStatement() {
+        assertThat(trust(one)).isEqualTo(document(statement(ISSUER_A, "system:serviceaccount:velero:velero")));
+    }
+
+    @Test
+    void twoClustersTwoStatementsNeverMerged() {
+        assertThat(trust(two)).isEqualTo(document(
+                statement(ISSUER_A, "system:serviceaccount:velero:velero"),
+                statement(ISSUER_B, "system:serviceaccount:velero:velero")));
+    }
+
+    @Test
+    void threeClustersEachWithItsOwnServiceAccountAndNormalizedIssuer() {
+        assertThat(trust(three)).isEqualTo(document(
+                statement(ISSUER_A, "system:serviceaccount:velero:velero"),
+                statement(ISSUER_B, "system:serviceaccount:rafay-system:velero-rafay"),
+                statement(ISSUER_C, "system:serviceaccount:velero:velero")));
+    }
+
+    @Test
+    void importedProviderArnIsTheFederatedPrincipalVerbatim() {
+        String issuerB = ISSUER_B.substring("https://".length());
+        assertThat(trust(mixed).at("/Statement/1")).isEqualTo(parse(
+                statement("'" + IMPORTED_B + "'", issuerB, "system:serviceaccount:velero:velero")));
+    }
+
+    @Test
+    void oneNativeProviderPerClusterWithStsAudienceAndNoThumbprint() {
+        three.resourceCountIs("AWS::IAM::OIDCProvider", 3);
+        List<JsonNode> props = new ArrayList<>();
+        three.findResources("AWS::IAM::OIDCProvider").values()
+                .forEach(r -> props.add(TestApps.JSON.valueToTree(r.get("Properties"))));
+        assertThat(props).containsExactlyInAnyOrder(
+                parse("{'Url':'" + ISSUER_A + "','ClientIdList':['sts.amazonaws.com']}"),
+                parse("{'Url':'" + ISSUER_B + "','ClientIdList':['sts.amazonaws.com']}"),
+                parse("{'Url':'" + ISSUER_C + "','ClientIdList':['sts.amazonaws.com']}"));
+    }
+
+    @Test
+    void importedProviderCreatesNothing() {
+        mixed.resourceCountIs("AWS::IAM::OIDCProvider", 1);
+        assertThat(only(mixed, "AWS::IAM::OIDCProvider").at("/Properties/Url").asText()).isEqualTo(ISSUER_A);
+    }
+
+    @Test
+    void providersAreKeyedByClusterNameInListOrder() {
+        assertThat(mixedProviders).containsOnlyKeys("backup", "restore");
+        assertThat(List.copyOf(mixedProviders.keySet())).containsExactly("backup", "restore");
+        assertThat(mixedProviders.get("restore").getOidcProviderArn()).isEqualTo(IMPORTED_B);
+    }
+
+    @Test
+    void roleWaitsForTheProvidersItCreatesOnly() {
+        String created = TestApps.onlyLogicalId(mixed, "AWS::IAM::OIDCProvider");
+        assertThat(only(mixed, "AWS::IAM::Role").get("DependsOn")).isEqualTo(parse("['" + created + "']"));
+        assertThat(only(three, "AWS::IAM::Role").get("DependsOn"))
+                .hasSize(3)
+                .allSatisfy(id -> assertThat(three.findResources("AWS::IAM::OIDCProvider")).containsKey(id.asText()));
+    }
+
+    @Test
+    void noLambdaNoCustomResourceNoAsset() {
+        for (Template t : List.of(one, two, three, mixed)) {
+            JsonNode resources = TestApps.json(t).get("Resources");
+            resources.fields().forEachRemaining(r -> {
+                String type = r.getValue().get("Type").asText();
+                assertThat(type).doesNotStartWith("Custom::").isNotEqualTo("AWS::CloudFormation::CustomResource")
+                        .isNotEqualTo("AWS::Lambda::Function");
+            });
+            assertThat(TestApps.json(t).toString()).doesNotContain("AssetParameters").doesNotContain("cdk-assets");
+        }
+    }
+}

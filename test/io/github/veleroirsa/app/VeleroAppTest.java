@@ -1,0 +1,132 @@
+package io.github.veleroirsa.app;
+
+import static io.github.veleroirsa.TestApps.parse;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.veleroirsa.TestApps;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Template;
+
+/** The app as {@code cdk synth} runs it, on the real cdk.json configuration and on variants. */
+class VeleroAppTest {
+    static final String KEY_ARN = "arn:aws:kms:us-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    static final String ONE_CLUSTER = "{\"clusters\":[{\"name\":\"backup\",\"oidcIssuer\":\"o.example.com/id/1\"}]";
+
+    static AppRun defaults;
+    static Template defaultTemplate;
+    static AppRun newKey;
+    static AppRun existingKey;
+    static AppRun pinned;
+    static AppRun bad;
+    static AppRun badFile;
+
+    @BeforeAll
+    static void run() {
+        // The configuration exactly as cdk.json holds it, passed as the CLI passes cdk.json context.
+        defaults = AppRun.of(Map.of("velero", TestApps.JSON.convertValue(TestApps.cdkJson().at("/context/velero"),
+                Object.class)), null, null);
+        defaultTemplate = defaults.cdkTemplate("VeleroBackup");
+        newKey = AppRun.of(ONE_CLUSTER + ",\"encryption\":\"KMS\",\"stackName\":\"VeleroKms\"}", null, null);
+        existingKey = AppRun.of(ONE_CLUSTER + ",\"kmsKeyArn\":\"" + KEY_ARN + "\"}", null, null);
+        pinned = AppRun.of(ONE_CLUSTER + "}", "111122223333", "eu-west-1");
+        bad = AppRun.of("{\"clusters\":[{\"name\":\"backup\",\"oidcIssuer\":\"o.example.com/id/1\"},"
+                + "{\"name\":\"restore\",\"oidcIssuer\":\"http://o.example.com/id/2\"}]}", null, null);
+        badFile = AppRun.of(Map.of("veleroConfigFile", "test/no-such-config.json"), null, null);
+    }
+
+    @Test
+    void defaultConfigSynthesizesTheGuidesScenarioTwo() {
+        assertThat(defaults.status()).isZero();
+        assertThat(defaults.err()).isEmpty();
+        defaultTemplate.resourceCountIs("AWS::S3::Bucket", 1);
+        defaultTemplate.resourceCountIs("AWS::S3::BucketPolicy", 1);
+        defaultTemplate.resourceCountIs("AWS::IAM::ManagedPolicy", 1);
+        defaultTemplate.resourceCountIs("AWS::IAM::OIDCProvider", 2);
+        defaultTemplate.resourceCountIs("AWS::IAM::Role", 1);
+        defaultTemplate.resourceCountIs("AWS::KMS::Key", 0);
+        assertThat(TestApps.only(defaultTemplate, "AWS::IAM::Role").at("/Properties/AssumeRolePolicyDocument/Statement"))
+                .hasSize(2);
+    }
+
+    @Test
+    void templateHasNoCustomResourceNoLambdaAndNoAssetButItself() {
+        List<String> types = new ArrayList<>();
+        defaults.template("VeleroBackup").get("Resources").forEach(r -> types.add(r.get("Type").asText()));
+        assertThat(types).noneMatch(t -> t.startsWith("Custom::") || t.startsWith("AWS::Lambda::")
+                || t.equals("AWS::CloudFormation::CustomResource"));
+        JsonNode assets = defaults.json("VeleroBackup.assets.json");
+        assertThat(assets.get("dockerImages")).isEmpty();
+        assertThat(assets.get("files")).hasSize(1);
+        assertThat(assets.get("files").elements().next().at("/source/path").asText())
+                .isEqualTo("VeleroBackup.template.json");
+    }
+
+    @Test
+    void outputsTheBucketTheRoleAndAnAnnotationReadyToPaste() {
+        JsonNode outputs = defaults.template("VeleroBackup").get("Outputs");
+        assertThat(outputs.fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("BucketName", "RoleArn", "ServiceAccountAnnotation");
+        String bucket = TestApps.onlyLogicalId(defaultTemplate, "AWS::S3::Bucket");
+        String role = TestApps.onlyLogicalId(defaultTemplate, "AWS::IAM::Role");
+        assertThat(outputs.at("/BucketName/Value")).isEqualTo(parse("{'Ref':'" + bucket + "'}"));
+        assertThat(outputs.at("/RoleArn/Value")).isEqualTo(parse("{'Fn::GetAtt':['" + role + "','Arn']}"));
+        assertThat(outputs.at("/ServiceAccountAnnotation/Value")).isEqualTo(parse(
+                "{'Fn::Join':['',['eks.amazonaws.com/role-arn=',{'Fn::GetAtt':['" + role + "','Arn']}]]}"));
+    }
+
+    @Test
+    void kmsKeyArnIsAnOutputWithKmsOnly() {
+        assertThat(newKey.status()).isZero();
+        Template t = newKey.cdkTemplate("VeleroKms");
+        String key = TestApps.onlyLogicalId(t, "AWS::KMS::Key");
+        assertThat(newKey.template("VeleroKms").at("/Outputs/KmsKeyArn/Value"))
+                .isEqualTo(parse("{'Fn::GetAtt':['" + key + "','Arn']}"));
+        assertThat(existingKey.template("VeleroBackup").at("/Outputs/KmsKeyArn/Value").asText()).isEqualTo(KEY_ARN);
+        existingKey.cdkTemplate("VeleroBackup").resourceCountIs("AWS::KMS::Key", 0);
+    }
+
+    @Test
+    void withoutAnAccountAccountAndPartitionStayPseudoParameters() {
+        JsonNode federated = TestApps.only(defaultTemplate, "AWS::IAM::Role")
+                .at("/Properties/AssumeRolePolicyDocument/Statement/0/Principal/Federated");
+        assertThat(federated.toString()).contains("{\"Ref\":\"AWS::AccountId\"}").contains("{\"Ref\":\"AWS::Partition\"}");
+    }
+
+    @Test
+    void aPinnedEnvironmentPutsTheAccountInTheTrustPolicy() {
+        assertThat(pinned.status()).isZero();
+        JsonNode federated = TestApps.only(pinned.cdkTemplate("VeleroBackup"), "AWS::IAM::Role")
+                .at("/Properties/AssumeRolePolicyDocument/Statement/0/Principal/Federated");
+        assertThat(federated.asText()).isEqualTo("arn:aws:iam::111122223333:oidc-provider/o.example.com/id/1");
+        assertThat(pinned.json("manifest.json").at("/artifacts/VeleroBackup/environment").asText())
+                .isEqualTo("aws://111122223333/eu-west-1");
+    }
+
+    @Test
+    void badConfigExitsNonZeroWithOneLineAndNoStackTrace() {
+        assertThat(bad.status()).isEqualTo(1);
+        assertThat(bad.err()).isEqualTo("velero-irsa: invalid configuration (context velero): clusters[1].oidcIssuer:"
+                + " \"http://o.example.com/id/2\" is not an https URL (expected the cluster's issuer as `aws eks"
+                + " describe-cluster --query cluster.identity.oidc.issuer` prints it, like"
+                + " https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE)"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void badConfigWritesNoTemplate() {
+        assertThat(bad.files()).isEmpty();
+        assertThat(badFile.files()).isEmpty();
+    }
+
+    @Test
+    void missingConfigFileIsReportedLikeAnyOtherMistake() {
+        assertThat(badFile.status()).isEqualTo(1);
+        assertThat(badFile.err()).startsWith("velero-irsa: invalid configuration (config file test/no-such-config.json): veleroConfigFile:"
+                + " \"test/no-such-config.json\" does not exist").doesNotContain("Exception").hasLineCount(1);
+    }
+}
