@@ -43,7 +43,7 @@ public final class TestApps {
     /** The feature flags of cdk.json: its context without the app's configuration. */
     public static Map<String, Object> featureFlags() {
         Map<String, Object> flags = new LinkedHashMap<>();
-        CDK_JSON.get("context").fields().forEachRemaining(f -> {
+        CDK_JSON.get("context").properties().forEach(f -> {
             if (f.getKey().startsWith("@")) {
                 flags.put(f.getKey(), JSON.convertValue(f.getValue(), Object.class));
             }

@@ -130,7 +130,7 @@ class TrustAndProvidersTest {
     void noLambdaNoCustomResourceNoAsset() {
         for (Template t : List.of(one, two, three, mixed)) {
             JsonNode resources = TestApps.json(t).get("Resources");
-            resources.fields().forEachRemaining(r -> {
+            resources.properties().forEach(r -> {
                 String type = r.getValue().get("Type").asText();
                 assertThat(type).doesNotStartWith("Custom::").isNotEqualTo("AWS::CloudFormation::CustomResource")
                         .isNotEqualTo("AWS::Lambda::Function");

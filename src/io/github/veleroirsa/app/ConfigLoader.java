@@ -149,7 +149,7 @@ public final class ConfigLoader {
                     + " out for its default)");
         }
         if (node.isObject()) {
-            node.fields().forEachRemaining(f -> rejectNulls(f.getValue(), at.isEmpty() ? f.getKey() : at + "." + f.getKey()));
+            node.properties().forEach(f -> rejectNulls(f.getValue(), at.isEmpty() ? f.getKey() : at + "." + f.getKey()));
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 rejectNulls(node.get(i), at + "[" + i + "]");

@@ -2,6 +2,7 @@ package io.github.veleroirsa.app;
 
 import io.github.veleroirsa.VeleroBackup;
 import io.github.veleroirsa.VeleroBackupProps;
+import java.util.List;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
@@ -41,7 +42,7 @@ public class VeleroStack extends Stack {
         }
         CfnOutput.Builder.create(this, "ServiceAccountAnnotation")
                 .description("Annotate Velero's service account on every listed cluster with this")
-                .value(Fn.join("", java.util.List.of(ROLE_ARN_ANNOTATION + "=", backup.getRole().getRoleArn())))
+                .value(Fn.join("", List.of(ROLE_ARN_ANNOTATION + "=", backup.getRole().getRoleArn())))
                 .build();
     }
 
