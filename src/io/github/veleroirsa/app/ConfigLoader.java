@@ -71,7 +71,7 @@ public final class ConfigLoader {
                 throw new InvalidInputException(FILE_CONTEXT_KEY, describe(MAPPER.valueToTree(file))
                         + " is not a file path (expected -c " + FILE_CONTEXT_KEY + "=path/to/config.json)");
             }
-            return parse(read(Path.of(path)), source(node));
+            return parse(read(Path.of(path)));
         }
         Object value = node.tryGetContext(CONTEXT_KEY);
         if (value == null) {
@@ -79,7 +79,7 @@ public final class ConfigLoader {
                     + " \"context\" in cdk.json, -c " + CONTEXT_KEY + "='{...}' or -c " + FILE_CONTEXT_KEY
                     + "=path/to/config.json)");
         }
-        return value instanceof String json ? parse(json, source(node)) : bind(MAPPER.valueToTree(value));
+        return value instanceof String json ? parse(json) : bind(MAPPER.valueToTree(value));
     }
 
     /** Where {@link #load} reads the configuration from, in words: for messages. */
@@ -100,12 +100,8 @@ public final class ConfigLoader {
         }
     }
 
-    /**
-     * Parses a JSON text into a checked configuration.
-     *
-     * @param source where the text comes from, for the message of a syntax error
-     */
-    public static VeleroConfig parse(String json, String source) {
+    /** Parses a JSON text into a checked configuration. */
+    public static VeleroConfig parse(String json) {
         JsonNode tree;
         try {
             tree = MAPPER.readTree(json);
@@ -113,7 +109,7 @@ public final class ConfigLoader {
             JsonLocation at = e.getLocation();
             String why = e.getOriginalMessage().lines().findFirst().orElse("")
                     .replaceAll(" \\(start marker at \\[Source: .*?\\]\\)", "");
-            throw new InvalidInputException(CONTEXT_KEY, "the " + source + " is not valid JSON: " + why
+            throw new InvalidInputException(CONTEXT_KEY, "not valid JSON: " + why
                     + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
         }
         return bind(tree);
@@ -162,8 +158,11 @@ public final class ConfigLoader {
                 e instanceof JsonMappingException m ? m.getPath() : List.of();
         String at = path(refs);
         if (e instanceof UnrecognizedPropertyException u) {
-            return new InvalidInputException(at, "is not a known field (expected one of: "
-                    + names(u.getKnownPropertyIds()) + ")");
+            String hint = u.getKnownPropertyIds().stream().map(String::valueOf)
+                    .filter(known -> known.equalsIgnoreCase(u.getPropertyName()))
+                    .map(known -> "; did you mean " + quote(known) + "?").findFirst().orElse("");
+            return new InvalidInputException(at, "unknown field (expected one of: "
+                    + names(u.getKnownPropertyIds()) + hint + ")");
         }
         JsonNode value = find(tree, refs);
         if (e.getCause() instanceof InputCoercionException c && c.getTargetType() != null) {

@@ -25,7 +25,7 @@ class ConfigLoaderTest {
 
     /** A config written with single quotes, for readability. */
     private static VeleroConfig parse(String singleQuoted) {
-        return ConfigLoader.parse(singleQuoted.replace('\'', '"'), "test");
+        return ConfigLoader.parse(singleQuoted.replace('\'', '"'));
     }
 
     private static VeleroBackupProps props(String singleQuoted) {
@@ -77,11 +77,11 @@ class ConfigLoaderTest {
     static Stream<Arguments> rejected() {
         return Stream.of(
                 Arguments.of("{'clusters':[{" + A + "}],'bucket':'x'}",
-                        "bucket: is not a known field (expected one of: bucketName, clusters, encryption, kmsKeyArn,"
+                        "bucket: unknown field (expected one of: bucketName, clusters, encryption, kmsKeyArn,"
                                 + " namespace, noncurrentVersionExpirationDays, serviceAccount, stackName)"),
                 Arguments.of("{'clusters':[{" + A + ",'serviceaccount':'velero'}]}",
-                        "clusters[0].serviceaccount: is not a known field (expected one of: name, namespace,"
-                                + " oidcIssuer, oidcProviderArn, serviceAccount)"),
+                        "clusters[0].serviceaccount: unknown field (expected one of: name, namespace,"
+                                + " oidcIssuer, oidcProviderArn, serviceAccount; did you mean \"serviceAccount\"?)"),
                 Arguments.of("{}", "clusters: missing (expected a list of clusters, each with at least name and"
                         + " oidcIssuer)"),
                 Arguments.of("{'clusters':[]}", "clusters: [] is empty (expected at least one cluster)"),
@@ -169,9 +169,9 @@ class ConfigLoaderTest {
                                 + " then letters, digits and '-', at most 128 characters)"),
                 Arguments.of("[]", "velero: [] is a list (expected a JSON object with at least \"clusters\")"),
                 // 13 characters: the input ends before column 14.
-                Arguments.of("{'clusters':[", "velero: the test is not valid JSON: Unexpected end-of-input:"
+                Arguments.of("{'clusters':[", "velero: not valid JSON: Unexpected end-of-input:"
                         + " expected close marker for Array at line 1, column 14"),
-                Arguments.of("{'clusters':[],'clusters':[]}", "velero: the test is not valid JSON:"
+                Arguments.of("{'clusters':[],'clusters':[]}", "velero: not valid JSON:"
                         + " Duplicate field 'clusters' at line 1, column 26")); // right after the second key
     }
 
