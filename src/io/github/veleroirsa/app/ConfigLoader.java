@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.veleroirsa.InvalidInputException;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -89,13 +90,19 @@ public final class ConfigLoader {
     }
 
     private static String read(Path path) {
+        if (Files.isDirectory(path)) {
+            throw new InvalidInputException(FILE_CONTEXT_KEY, quote(path.toString()) + " is a folder (expected a"
+                    + " JSON file)");
+        }
         try {
             return Files.readString(path);
         } catch (NoSuchFileException e) {
             throw new InvalidInputException(FILE_CONTEXT_KEY, quote(path.toString()) + " does not exist (expected"
                     + " a JSON file, relative to the folder cdk runs in: " + Path.of("").toAbsolutePath() + ")");
         } catch (IOException e) {
-            throw new InvalidInputException(FILE_CONTEXT_KEY, quote(path.toString()) + " cannot be read: " + e
+            // Name the cause in words, not as a Java exception class.
+            String why = e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
+            throw new InvalidInputException(FILE_CONTEXT_KEY, quote(path.toString()) + " cannot be read: " + why
                     + " (expected a readable JSON file)");
         }
     }
