@@ -1,6 +1,9 @@
 package io.github.veleroirsa;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One EKS cluster whose Velero may assume the backup role: its OIDC issuer and the Kubernetes
@@ -19,15 +22,40 @@ public final class EksCluster {
     private final String namespace;
     private final String serviceAccount;
     private final String oidcProviderArn;
+    private final String clusterName;
+    private final List<ServiceAccount> serviceAccounts;
 
     private EksCluster(Builder b) {
         this.name = Rules.clusterName("name", b.name);
-        this.oidcIssuer = Rules.oidcIssuer("oidcIssuer", b.oidcIssuer);
+        this.oidcIssuer = b.oidcIssuer == null ? null : Rules.oidcIssuer("oidcIssuer", b.oidcIssuer);
         this.namespace = Rules.namespace("namespace", b.namespace);
         this.serviceAccount = Rules.serviceAccount("serviceAccount", b.serviceAccount);
+        if (b.oidcProviderArn != null && oidcIssuer == null) {
+            throw new InvalidInputException("oidcIssuer", "missing (expected the issuer of the provider"
+                    + " oidcProviderArn names)");
+        }
         this.oidcProviderArn = b.oidcProviderArn == null
                 ? null
                 : Rules.oidcProviderArn("oidcProviderArn", b.oidcProviderArn, oidcIssuer);
+        this.clusterName = b.clusterName == null ? null : Rules.clusterName("clusterName", b.clusterName);
+        if (b.serviceAccounts == null) {
+            this.serviceAccounts = List.of(new ServiceAccount(namespace, serviceAccount));
+        } else {
+            if (b.serviceAccounts.isEmpty()) {
+                throw new InvalidInputException("serviceAccounts", "[] is empty (expected at least one"
+                        + " {namespace, name})");
+            }
+            Set<ServiceAccount> seen = new HashSet<>();
+            for (int i = 0; i < b.serviceAccounts.size(); i++) {
+                ServiceAccount sa = Rules.required("serviceAccounts[" + i + "]", b.serviceAccounts.get(i));
+                if (!seen.add(sa)) {
+                    throw new InvalidInputException("serviceAccounts[" + i + "]", InvalidInputException.quote(
+                            sa.namespace() + "/" + sa.name()) + " is listed twice (expected each service"
+                            + " account once)");
+                }
+            }
+            this.serviceAccounts = List.copyOf(b.serviceAccounts);
+        }
     }
 
     public static Builder builder() {
@@ -43,7 +71,8 @@ public final class EksCluster {
     }
 
     /**
-     * The issuer's host and path, without {@code https://} and without a trailing slash, e.g.
+     * The issuer's host and path ({@code null} if none was given: Pod Identity needs none),
+     * without {@code https://} and without a trailing slash, e.g.
      * {@code oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1}. This is the
      * prefix of the IAM condition keys {@code <issuer>:sub} and {@code <issuer>:aud}.
      */
@@ -56,19 +85,38 @@ public final class EksCluster {
         return Rules.HTTPS + oidcIssuer;
     }
 
-    /** The namespace Velero runs in on this cluster. */
+    /** The EKS cluster name, for Pod Identity; {@code null} if not given. */
+    public String getClusterName() {
+        return clusterName;
+    }
+
+    /**
+     * Every service account that may assume the role on this cluster: those given with
+     * {@link Builder#serviceAccounts}, or the one of {@link #getNamespace()} and
+     * {@link #getServiceAccount()}.
+     */
+    public List<ServiceAccount> getServiceAccounts() {
+        return serviceAccounts;
+    }
+
+    /** The {@code sub} claims of {@link #getServiceAccounts()}, in order. */
+    public List<String> getSubjects() {
+        return serviceAccounts.stream().map(ServiceAccount::subject).toList();
+    }
+
+    /** The namespace Velero runs in on this cluster (the first service account's, when several). */
     public String getNamespace() {
-        return namespace;
+        return serviceAccounts.get(0).namespace();
     }
 
-    /** The service account Velero runs as on this cluster. */
+    /** The service account Velero runs as on this cluster (the first, when several). */
     public String getServiceAccount() {
-        return serviceAccount;
+        return serviceAccounts.get(0).name();
     }
 
-    /** The {@code sub} claim of that service account's tokens: {@code system:serviceaccount:<ns>:<sa>}. */
+    /** The {@code sub} claim of the first service account's tokens: {@code system:serviceaccount:<ns>:<sa>}. */
     public String getSubject() {
-        return "system:serviceaccount:" + namespace + ":" + serviceAccount;
+        return serviceAccounts.get(0).subject();
     }
 
     /** The ARN of an existing IAM OIDC provider for this issuer, or {@code null} to create one. */
@@ -80,32 +128,60 @@ public final class EksCluster {
     public boolean equals(Object o) {
         return o instanceof EksCluster c
                 && name.equals(c.name)
-                && oidcIssuer.equals(c.oidcIssuer)
-                && namespace.equals(c.namespace)
-                && serviceAccount.equals(c.serviceAccount)
+                && Objects.equals(oidcIssuer, c.oidcIssuer)
+                && serviceAccounts.equals(c.serviceAccounts)
+                && Objects.equals(clusterName, c.clusterName)
                 && Objects.equals(oidcProviderArn, c.oidcProviderArn);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, oidcIssuer, namespace, serviceAccount, oidcProviderArn);
+        return Objects.hash(name, oidcIssuer, serviceAccounts, clusterName, oidcProviderArn);
     }
 
     @Override
     public String toString() {
-        return "EksCluster[name=" + name + ", oidcIssuer=" + oidcIssuer + ", subject=" + getSubject()
+        return "EksCluster[name=" + name + ", oidcIssuer=" + oidcIssuer + ", subjects=" + getSubjects()
+                + (clusterName == null ? "" : ", clusterName=" + clusterName)
                 + (oidcProviderArn == null ? "" : ", oidcProviderArn=" + oidcProviderArn) + "]";
     }
 
-    /** Builds an {@link EksCluster}; {@code name} and {@code oidcIssuer} are required. */
+    /** Builds an {@link EksCluster}; {@code name} is required, and {@code oidcIssuer} for IRSA. */
     public static final class Builder {
         private String name;
         private String oidcIssuer;
         private String namespace = DEFAULT_NAMESPACE;
         private String serviceAccount = DEFAULT_SERVICE_ACCOUNT;
         private String oidcProviderArn;
+        private String clusterName;
+        private List<ServiceAccount> serviceAccounts;
 
         private Builder() {}
+
+        /**
+         * The EKS cluster's name. With Pod Identity, the role's trust is pinned to it (the
+         * {@code eks-cluster-name} session tag) and a pod identity association is created for
+         * each service account.
+         *
+         * @return this builder; default {@code null}
+         */
+        public Builder clusterName(String clusterName) {
+            this.clusterName = clusterName;
+            return this;
+        }
+
+        /**
+         * Several service accounts that may assume the role on this cluster, for example
+         * Velero's server and a separate data mover; replaces {@link #namespace} and
+         * {@link #serviceAccount}. The cluster keeps one IRSA trust statement, whose {@code sub}
+         * condition lists them all.
+         *
+         * @return this builder; default - the one of {@link #namespace} and {@link #serviceAccount}
+         */
+        public Builder serviceAccounts(List<ServiceAccount> serviceAccounts) {
+            this.serviceAccounts = serviceAccounts;
+            return this;
+        }
 
         /**
          * A stable name for the cluster, unique within the construct (1 to 100 letters, digits,
@@ -119,7 +195,7 @@ public final class EksCluster {
         /**
          * The cluster's OIDC issuer, as {@code aws eks describe-cluster --query
          * cluster.identity.oidc.issuer} prints it; {@code https://} and a trailing slash are
-         * optional. Required.
+         * optional. Required for IRSA; Pod Identity needs none.
          */
         public Builder oidcIssuer(String oidcIssuer) {
             this.oidcIssuer = oidcIssuer;

@@ -139,6 +139,84 @@ final class Rules {
         return value;
     }
 
+    /** A KMS key ARN (an alias ARN is no use in an IAM policy's Resource). */
+    private static final Pattern KMS_KEY_ARN = Pattern.compile("arn:aws(?:-[a-z]+)*:kms:[a-z]{2}(?:-[a-z]+)+-[0-9]:"
+            + "[0-9]{12}:key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})");
+
+    static String kmsKeyArn(String field, String value) {
+        required(field, value);
+        if (!KMS_KEY_ARN.matcher(value).matches()) {
+            throw new InvalidInputException(field, quote(value) + " is not a KMS key ARN (expected"
+                    + " arn:<partition>:kms:<region>:<12-digit account>:key/<key id>, like"
+                    + " arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab; not an alias)");
+        }
+        return value;
+    }
+
+    private static final Pattern KMS_ALIAS = Pattern.compile("alias/[A-Za-z0-9/_-]{1,250}");
+
+    static String kmsKeyAlias(String field, String value) {
+        required(field, value);
+        if (!KMS_ALIAS.matcher(value).matches() || value.startsWith("alias/aws/")) {
+            throw new InvalidInputException(field, quote(value) + " is not a customer-managed key alias (expected"
+                    + " alias/ followed by letters, digits, '/', '_' and '-', not an AWS managed alias/aws/...)");
+        }
+        return value;
+    }
+
+    private static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
+
+    static String roleName(String field, String value) {
+        required(field, value);
+        if (!ROLE_NAME.matcher(value).matches()) {
+            throw new InvalidInputException(field, quote(value) + " is not a valid IAM role name (expected 1 to 64"
+                    + " letters, digits and +=,.@_-)");
+        }
+        return value;
+    }
+
+    private static final Pattern ROLE_PATH = Pattern.compile("/(?:[\\u0021-\\u007E]*/)?");
+
+    static String rolePath(String field, String value) {
+        required(field, value);
+        if (value.length() > 512 || !ROLE_PATH.matcher(value).matches()) {
+            throw new InvalidInputException(field, quote(value) + " is not a valid IAM path (expected / or a path"
+                    + " that starts and ends with /, like /velero/, at most 512 characters)");
+        }
+        return value;
+    }
+
+    private static final Pattern MANAGED_POLICY_ARN =
+            Pattern.compile("arn:aws(?:-[a-z]+)*:iam::(?:[0-9]{12}|aws):policy/(?:[\\u0021-\\u007E]*/)?[\\w+=,.@-]{1,128}");
+
+    static String managedPolicyArn(String field, String value) {
+        required(field, value);
+        if (!MANAGED_POLICY_ARN.matcher(value).matches()) {
+            throw new InvalidInputException(field, quote(value) + " is not an IAM managed policy ARN (expected"
+                    + " arn:<partition>:iam::<12-digit account>:policy/<path><name>)");
+        }
+        return value;
+    }
+
+    /** Tags that CloudFormation applies to every resource: keys 1 to 128 characters, not aws:. */
+    static java.util.Map<String, String> tags(String field, java.util.Map<String, String> tags) {
+        required(field, tags);
+        for (var e : tags.entrySet()) {
+            String key = e.getKey();
+            String value = e.getValue();
+            if (key == null || key.isEmpty() || key.length() > 128 || key.toLowerCase().startsWith("aws:")
+                    || !key.matches("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+")) {
+                throw new InvalidInputException(field, quote(key) + " is not a valid tag key (expected 1 to 128"
+                        + " letters, digits, spaces and _.:/=+-@, not starting with aws:)");
+            }
+            if (value == null || value.length() > 256 || !value.matches("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*")) {
+                throw new InvalidInputException(field + "." + key, quote(value) + " is not a valid tag value"
+                        + " (expected at most 256 letters, digits, spaces and _.:/=+-@)");
+            }
+        }
+        return java.util.Map.copyOf(tags);
+    }
+
     static <T> T required(String field, T value) {
         if (value == null) {
             throw new InvalidInputException(field, "missing (expected a value)");

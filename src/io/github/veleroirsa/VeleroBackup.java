@@ -8,8 +8,15 @@ import java.util.Map;
 import java.util.Objects;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.CfnElement;
+import software.amazon.awscdk.CfnResource;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.services.eks.CfnPodIdentityAssociation;
+import software.amazon.awscdk.services.iam.PrincipalWithConditions;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.iam.SessionTagsPrincipal;
 import software.amazon.awscdk.services.iam.CompositePrincipal;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.IManagedPolicy;
@@ -18,6 +25,7 @@ import software.amazon.awscdk.services.iam.IPrincipal;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.OidcProviderNative;
+import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.WebIdentityPrincipal;
@@ -30,6 +38,7 @@ import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.constructs.Construct;
+import io.github.veleroirsa.Exemptions.Exemption;
 
 /**
  * The AWS side of Velero on EKS: a backup bucket, the Velero policy, an IAM OIDC provider per
@@ -49,10 +58,30 @@ public class VeleroBackup extends Construct {
     private final IManagedPolicy policy;
     private final IRole role;
     private final Map<String, IOidcProvider> oidcProviders;
+    private final Map<String, CfnPodIdentityAssociation> podIdentityAssociations;
+    private final VeleroBackupProps props;
+
+    /** The annotation that makes a Kubernetes service account assume an IAM role (IRSA). */
+    public static final String ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
+    /** The session tags EKS Pod Identity sets, which the trust is pinned to. */
+    public static final String POD_IDENTITY_CLUSTER_TAG = "eks-cluster-name";
+    public static final String POD_IDENTITY_NAMESPACE_TAG = "kubernetes-namespace";
+    public static final String POD_IDENTITY_SERVICE_ACCOUNT_TAG = "kubernetes-service-account";
 
     public VeleroBackup(Construct scope, String id, VeleroBackupProps props) {
         super(scope, id);
         Objects.requireNonNull(props, "props");
+        this.props = props;
+
+        // The trust first: a policy IAM would refuse stops here, before any resource exists.
+        List<List<IPrincipal>> trust = new ArrayList<>();
+        for (EksCluster cluster : props.getClusters()) {
+            trust.add(trustOf(cluster, props));
+        }
+        List<IPrincipal> shared = props.getIdentity().podIdentity() && !props.isPodIdentityPinning()
+                ? List.of(podIdentityPrincipal(null))
+                : List.of();
+        checkTrustPolicySize(trust, shared, props.getMaxTrustPolicyLength());
 
         this.encryptionKey = props.getEncryption() != BackupEncryption.KMS
                 ? null
@@ -64,7 +93,135 @@ public class VeleroBackup extends Construct {
                                 .removalPolicy(props.getRemovalPolicy())
                                 .build();
 
-        this.bucket = Bucket.Builder.create(this, "Bucket")
+        this.bucket = props.getExistingBucket() != null ? props.getExistingBucket() : createBucket(props);
+
+        Stack stack = Stack.of(this);
+        List<PolicyStatement> statements = new ArrayList<>();
+        List<Exemption> exemptions = new ArrayList<>();
+        if (props.isEbsSnapshots()) {
+            String volumes = stack.formatArn(ArnComponents.builder()
+                    .service("ec2").region("*").resource("volume").resourceName("*")
+                    .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+            // Snapshot ARNs carry no account.
+            String snapshots = stack.formatArn(ArnComponents.builder()
+                    .service("ec2").region("*").account("").resource("snapshot").resourceName("*")
+                    .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+            statements.add(allow("VeleroEbsDescribe", VeleroPermissions.EC2_DESCRIBE_ACTIONS, List.of("*")));
+            statements.add(allow("VeleroEbsSnapshots", VeleroPermissions.EC2_SNAPSHOT_ACTIONS,
+                    List.of(volumes, snapshots)));
+            exemptions.add(new Exemption("AwsSolutions-IAM5", List.of("Resource::*"), null,
+                    "ec2:DescribeVolumes and ec2:DescribeSnapshots support no resource-level permissions:"
+                            + " IAM accepts only * for them. They read metadata, nothing else."));
+            exemptions.add(new Exemption("AwsSolutions-IAM5", List.of(
+                    Map.of("regex", "/^Resource::arn:" + PARTITION + ":ec2:\\*:" + ACCOUNT + ":volume\\/\\*$/"),
+                    Map.of("regex", "/^Resource::arn:" + PARTITION + ":ec2:\\*::snapshot\\/\\*$/")), null,
+                    "Velero snapshots volumes and restores volumes from snapshots whose IDs exist only once"
+                            + " a backup runs; the actions are limited to this account's volumes and to"
+                            + " snapshots, in the regions of Velero's volume snapshot locations."));
+        }
+        statements.add(allow("VeleroBackupObjects", VeleroPermissions.S3_OBJECT_ACTIONS,
+                List.of(bucket.arnForObjects("*"))));
+        statements.add(allow("VeleroBackupBucket", VeleroPermissions.S3_BUCKET_ACTIONS,
+                List.of(bucket.getBucketArn())));
+        exemptions.add(new Exemption("AwsSolutions-IAM5", List.of(props.getExistingBucket() == null
+                ? "Resource::<" + stack.getLogicalId((CfnElement) bucket.getNode().getDefaultChild()) + ".Arn>/*"
+                : Map.of("regex", "/^Resource::arn:" + PARTITION + ":s3:::" + bucket.getBucketName().replace(".", "\\.") + "\\/\\*$/")), null,
+                "Velero writes backups under object keys it names at run time; the object actions are"
+                        + " limited to the objects of this one backup bucket."));
+        if (encryptionKey != null) {
+            statements.add(allow("VeleroBackupKey", VeleroPermissions.KMS_ACTIONS, List.of(encryptionKey.getKeyArn())));
+        }
+        if (!props.getEbsKmsKeyArns().isEmpty()) {
+            statements.add(allow("VeleroEbsKeys", VeleroPermissions.EBS_KMS_ACTIONS, props.getEbsKmsKeyArns()));
+            statements.add(PolicyStatement.Builder.create()
+                    .sid("VeleroEbsKeyGrants")
+                    .effect(Effect.ALLOW)
+                    .actions(VeleroPermissions.EBS_KMS_GRANT_ACTIONS)
+                    .resources(props.getEbsKmsKeyArns())
+                    .conditions(Map.of("Bool", Map.of("kms:GrantIsForAWSResource", "true")))
+                    .build());
+        }
+        ManagedPolicy managedPolicy = ManagedPolicy.Builder.create(this, "Policy")
+                .description("Velero: EBS snapshots and the objects of its backup bucket (velero-irsa)")
+                .statements(statements)
+                .build();
+        Exemptions.apply((CfnResource) managedPolicy.getNode().getDefaultChild(), exemptions);
+        this.policy = managedPolicy;
+
+        Construct providerScope = new Construct(this, "OidcProviders");
+        Map<String, IOidcProvider> providers = new LinkedHashMap<>();
+        List<Construct> createdProviders = new ArrayList<>();
+        for (EksCluster cluster : props.getIdentity().irsa() ? props.getClusters() : List.<EksCluster>of()) {
+            if (cluster.getOidcProviderArn() != null) {
+                providers.put(cluster.getName(), OidcProviderNative.fromOidcProviderArn(
+                        providerScope, cluster.getName(), cluster.getOidcProviderArn()));
+            } else {
+                OidcProviderNative provider = OidcProviderNative.Builder.create(providerScope, cluster.getName())
+                        .url(cluster.getOidcIssuerUrl())
+                        .clientIds(List.of(VeleroPermissions.STS_AUDIENCE))
+                        .build();
+                providers.put(cluster.getName(), provider);
+                createdProviders.add(provider);
+            }
+        }
+        this.oidcProviders = Collections.unmodifiableMap(providers);
+
+        List<IPrincipal> principals = new ArrayList<>(shared);
+        trust.forEach(principals::addAll);
+        Role backupRole = Role.Builder.create(this, "Role")
+                .description("Assumed by Velero on the listed EKS clusters (velero-irsa)")
+                // One trust statement per cluster and mechanism: conditions within a statement are ANDed.
+                .assumedBy(new CompositePrincipal(principals.toArray(IPrincipal[]::new)))
+                .managedPolicies(List.of(managedPolicy))
+                .roleName(props.getRoleName())
+                .path(props.getRolePath())
+                .maxSessionDuration(props.getMaxSessionDuration())
+                .permissionsBoundary(props.getPermissionsBoundaryArn() == null ? null
+                        : ManagedPolicy.fromManagedPolicyArn(this, "PermissionsBoundary",
+                                props.getPermissionsBoundaryArn()))
+                .build();
+        createdProviders.forEach(p -> backupRole.getNode().addDependency(p));
+        this.role = backupRole;
+
+        Map<String, CfnPodIdentityAssociation> associations = new LinkedHashMap<>();
+        if (props.getIdentity().podIdentity()) {
+            Construct associationScope = new Construct(this, "PodIdentityAssociations");
+            for (EksCluster cluster : props.getClusters()) {
+                if (cluster.getClusterName() == null) {
+                    continue;
+                }
+                Construct clusterScope = new Construct(associationScope, cluster.getName());
+                for (ServiceAccount sa : cluster.getServiceAccounts()) {
+                    associations.put(cluster.getName() + "/" + sa.namespace() + "/" + sa.name(),
+                            CfnPodIdentityAssociation.Builder.create(clusterScope, sa.namespace() + ":" + sa.name())
+                                    .clusterName(cluster.getClusterName())
+                                    .namespace(sa.namespace())
+                                    .serviceAccount(sa.name())
+                                    .roleArn(backupRole.getRoleArn())
+                                    .build());
+                }
+            }
+        }
+        this.podIdentityAssociations = Collections.unmodifiableMap(associations);
+
+        props.getTags().forEach((key, value) -> Tags.of(this).add(key, value));
+
+        // Statements added to the trust later, by code outside this construct, are checked too.
+        int limit = props.getMaxTrustPolicyLength();
+        getNode().addValidation(() -> {
+            int size = TrustPolicySize.of(Stack.of(this), backupRole.getAssumeRolePolicy());
+            return size <= limit ? List.of() : List.of("The role's trust policy is " + size
+                    + " characters, over maxTrustPolicyLength " + limit + " (statements were added to it after"
+                    + " VeleroBackup built it)");
+        });
+    }
+
+    /** How cdk-nag writes a partition and an account: as pseudo parameters, or literally once pinned. */
+    private static final String PARTITION = "(?:<AWS::Partition>|aws[a-z-]*)";
+    private static final String ACCOUNT = "(?:<AWS::AccountId>|[0-9]{12})";
+
+    private Bucket createBucket(VeleroBackupProps props) {
+        Bucket created = Bucket.Builder.create(this, "Bucket")
                 .bucketName(props.getBucketName())
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
@@ -81,78 +238,176 @@ public class VeleroBackup extends Construct {
                         .abortIncompleteMultipartUploadAfter(Duration.days(ABORT_INCOMPLETE_UPLOAD_DAYS))
                         .expiredObjectDeleteMarker(true)
                         .build()))
+                .serverAccessLogsBucket(props.getAccessLogsBucketName() == null
+                        ? null
+                        : Bucket.fromBucketName(this, "AccessLogsBucket", props.getAccessLogsBucketName()))
+                .serverAccessLogsPrefix(props.getAccessLogsBucketName() == null
+                        ? null
+                        : Stack.of(this).getStackName() + "/")
                 .removalPolicy(props.getRemovalPolicy())
                 .build();
-
-        List<PolicyStatement> statements = new ArrayList<>(List.of(
-                allow("VeleroEbsSnapshots", VeleroPermissions.EC2_SNAPSHOT_ACTIONS, "*"),
-                allow("VeleroBackupObjects", VeleroPermissions.S3_OBJECT_ACTIONS, bucket.arnForObjects("*")),
-                allow("VeleroBackupBucket", VeleroPermissions.S3_BUCKET_ACTIONS, bucket.getBucketArn())));
-        if (encryptionKey != null) {
-            statements.add(allow("VeleroBackupKey", VeleroPermissions.KMS_ACTIONS, encryptionKey.getKeyArn()));
+        if (props.getAccessLogsBucketName() != null) {
+            software.amazon.awscdk.Annotations.of(created).acknowledgeWarning(
+                    "@aws-cdk/aws-s3:accessLogsPolicyNotAdded", "the log bucket is not this stack's: its bucket"
+                            + " policy lets logging.s3.amazonaws.com write, as the README says");
+        } else {
+            Exemptions.apply((CfnResource) created.getNode().getDefaultChild(), List.of(new Exemption(
+                    "AwsSolutions-S1", List.of(), "CKV_AWS_18",
+                    "Server access logs need a second bucket, which the organisation's logging account"
+                            + " usually owns: set accessLogsBucketName to turn them on. CloudTrail S3 data"
+                            + " events are the alternative.")));
         }
-        ManagedPolicy managedPolicy = ManagedPolicy.Builder.create(this, "Policy")
-                .description("Velero: EBS snapshots and the objects of its backup bucket (velero-irsa)")
-                .statements(statements)
-                .build();
-        this.policy = managedPolicy;
-
-        Construct providerScope = new Construct(this, "OidcProviders");
-        Map<String, IOidcProvider> providers = new LinkedHashMap<>();
-        List<IPrincipal> principals = new ArrayList<>();
-        List<Construct> createdProviders = new ArrayList<>();
-        for (EksCluster cluster : props.getClusters()) {
-            String providerArn;
-            if (cluster.getOidcProviderArn() != null) {
-                providers.put(cluster.getName(), OidcProviderNative.fromOidcProviderArn(
-                        providerScope, cluster.getName(), cluster.getOidcProviderArn()));
-                providerArn = cluster.getOidcProviderArn();
-            } else {
-                OidcProviderNative provider = OidcProviderNative.Builder.create(providerScope, cluster.getName())
-                        .url(cluster.getOidcIssuerUrl())
-                        .clientIds(List.of(VeleroPermissions.STS_AUDIENCE))
-                        .build();
-                providers.put(cluster.getName(), provider);
-                createdProviders.add(provider);
-                // The ARN IAM gives the provider, spelled out so that a reviewer reads the issuer
-                // in the trust policy itself; the role depends on the provider below.
-                providerArn = Stack.of(this).formatArn(ArnComponents.builder()
-                        .service("iam")
-                        .region("")
-                        .resource("oidc-provider")
-                        .resourceName(cluster.getOidcIssuer())
-                        .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
-                        .build());
-            }
-            principals.add(new WebIdentityPrincipal(providerArn, trustConditions(cluster)));
-        }
-        this.oidcProviders = Collections.unmodifiableMap(providers);
-
-        Role backupRole = Role.Builder.create(this, "Role")
-                .description("Assumed by Velero on the listed EKS clusters through IRSA (velero-irsa)")
-                // One trust statement per cluster: the conditions within a statement are ANDed.
-                .assumedBy(new CompositePrincipal(principals.toArray(IPrincipal[]::new)))
-                .managedPolicies(List.of(managedPolicy))
-                .build();
-        createdProviders.forEach(p -> backupRole.getNode().addDependency(p));
-        this.role = backupRole;
+        return created;
     }
 
-    private static PolicyStatement allow(String sid, List<String> actions, String resource) {
+    /** The trust principals of one cluster: its IRSA statement, its Pod Identity statements, or both. */
+    private List<IPrincipal> trustOf(EksCluster cluster, VeleroBackupProps props) {
+        List<IPrincipal> out = new ArrayList<>();
+        if (props.getIdentity().irsa()) {
+            out.add(new WebIdentityPrincipal(providerArn(cluster), trustConditions(cluster)));
+        }
+        if (props.getIdentity().podIdentity() && props.isPodIdentityPinning()) {
+            // One statement per namespace: the tags' conditions are ANDed, so a statement with
+            // two namespaces and two names would also admit the crossed pairs.
+            Map<String, List<String>> byNamespace = new LinkedHashMap<>();
+            cluster.getServiceAccounts().forEach(sa ->
+                    byNamespace.computeIfAbsent(sa.namespace(), k -> new ArrayList<>()).add(sa.name()));
+            byNamespace.forEach((namespace, names) -> {
+                Map<String, Object> equals = new LinkedHashMap<>();
+                equals.put("aws:RequestTag/" + POD_IDENTITY_CLUSTER_TAG, cluster.getClusterName());
+                equals.put("aws:RequestTag/" + POD_IDENTITY_NAMESPACE_TAG, namespace);
+                equals.put("aws:RequestTag/" + POD_IDENTITY_SERVICE_ACCOUNT_TAG, names.size() == 1 ? names.get(0) : names);
+                out.add(podIdentityPrincipal(Map.of("StringEquals", equals)));
+            });
+        }
+        return out;
+    }
+
+    /** {@code pods.eks.amazonaws.com} with {@code sts:AssumeRole} and {@code sts:TagSession}. */
+    private static IPrincipal podIdentityPrincipal(Map<String, Object> conditions) {
+        IPrincipal service = new ServicePrincipal(VeleroPermissions.POD_IDENTITY_SERVICE);
+        return new SessionTagsPrincipal(conditions == null ? service : new PrincipalWithConditions(service, conditions));
+    }
+
+    /**
+     * The ARN of the cluster's OIDC provider: the imported one as given, or the one IAM gives the
+     * provider this construct creates, spelled out so that a reviewer reads the issuer in the
+     * trust policy itself (the role depends on the provider).
+     */
+    private String providerArn(EksCluster cluster) {
+        if (cluster.getOidcProviderArn() != null) {
+            return cluster.getOidcProviderArn();
+        }
+        return Stack.of(this).formatArn(ArnComponents.builder()
+                .service("iam")
+                .region("")
+                .resource("oidc-provider")
+                .resourceName(cluster.getOidcIssuer())
+                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                .build());
+    }
+
+    /**
+     * Fails when IAM would refuse the trust policy: says by how much, how many of the clusters
+     * fit, and the two ways out.
+     */
+    private void checkTrustPolicySize(List<List<IPrincipal>> perCluster, List<IPrincipal> shared, int limit) {
+        int size = trustPolicySize(perCluster, shared);
+        if (size <= limit) {
+            return;
+        }
+        int fit = perCluster.size() - 1;
+        while (fit > 0 && trustPolicySize(perCluster.subList(0, fit), shared) > limit) {
+            fit--;
+        }
+        throw new InvalidInputException("clusters", "the role's trust policy would be " + size
+                + " characters, over the limit of " + limit + " (maxTrustPolicyLength; IAM counts no whitespace,"
+                + " and the account and partition are counted at their longest); the first " + fit + " of these "
+                + perCluster.size() + " clusters fit (expected either a raised IAM quota \"Role trust policy"
+                + " length\" (Service Quotas; 4096 is the documented maximum, " + TrustPolicySize.MAX_LIMIT
+                + " is granted in some accounts) with maxTrustPolicyLength set to it, or the clusters split across"
+                + " several roles: one stack or VeleroBackup per group)");
+    }
+
+    /** The size of the trust policy a role assumed by these principals gets. */
+    private int trustPolicySize(List<List<IPrincipal>> perCluster, List<IPrincipal> shared) {
+        List<IPrincipal> all = new ArrayList<>(shared);
+        perCluster.forEach(all::addAll);
+        PolicyDocument probe = new PolicyDocument();
+        new CompositePrincipal(all.toArray(IPrincipal[]::new)).addToAssumeRolePolicy(probe);
+        return TrustPolicySize.of(Stack.of(this), probe);
+    }
+
+    private static PolicyStatement allow(String sid, List<String> actions, List<String> resources) {
         return PolicyStatement.Builder.create()
                 .sid(sid)
                 .effect(Effect.ALLOW)
                 .actions(actions)
-                .resources(List.of(resource))
+                .resources(resources)
                 .build();
     }
 
-    /** {@code StringEquals} on the token's subject and audience, keyed by the issuer. */
+    /** {@code StringEquals} on the token's subject (one, or a list) and audience, keyed by the issuer. */
     private static Map<String, Object> trustConditions(EksCluster cluster) {
         Map<String, Object> equals = new LinkedHashMap<>();
-        equals.put(cluster.getOidcIssuer() + ":sub", cluster.getSubject());
+        List<String> subjects = cluster.getSubjects();
+        equals.put(cluster.getOidcIssuer() + ":sub", subjects.size() == 1 ? subjects.get(0) : subjects);
         equals.put(cluster.getOidcIssuer() + ":aud", VeleroPermissions.STS_AUDIENCE);
         return Map.of("StringEquals", equals);
+    }
+
+    /**
+     * A {@code velero install} command line for this bucket and role, for one cluster: the
+     * region of the backup and snapshot locations is the stack's.
+     */
+    public String veleroInstallCommand(EksCluster cluster) {
+        ServiceAccount sa = cluster.getServiceAccounts().get(0);
+        String region = Stack.of(this).getRegion();
+        StringBuilder cmd = new StringBuilder("velero install --provider aws --plugins ")
+                .append(props.getVeleroPluginImage())
+                .append(" --bucket ").append(bucket.getBucketName())
+                .append(" --backup-location-config region=").append(region)
+                .append(props.isEbsSnapshots()
+                        ? " --snapshot-location-config region=" + region : " --use-volume-snapshots=false")
+                .append(" --no-secret --namespace ").append(sa.namespace())
+                .append(" --service-account-name ").append(sa.name());
+        if (props.getIdentity().irsa()) {
+            cmd.append(" --service-account-annotations ").append(ROLE_ARN_ANNOTATION).append('=')
+                    .append(role.getRoleArn());
+        }
+        return cmd.toString();
+    }
+
+    /**
+     * Values for the vmware-tanzu Helm chart of Velero, as JSON (which Helm reads as YAML): the
+     * plugin, the service account and its role annotation, the backup storage location and,
+     * unless EBS snapshots are off, the volume snapshot location.
+     */
+    public String helmValues(EksCluster cluster) {
+        ServiceAccount sa = cluster.getServiceAccounts().get(0);
+        String region = Stack.of(this).getRegion();
+        Map<String, Object> serviceAccount = new LinkedHashMap<>();
+        serviceAccount.put("create", true);
+        serviceAccount.put("name", sa.name());
+        if (props.getIdentity().irsa()) {
+            serviceAccount.put("annotations", Map.of(ROLE_ARN_ANNOTATION, role.getRoleArn()));
+        }
+        Map<String, Object> configuration = new LinkedHashMap<>();
+        configuration.put("backupStorageLocation", List.of(Map.of("name", "default", "provider", "aws",
+                "bucket", bucket.getBucketName(), "config", Map.of("region", region))));
+        if (props.isEbsSnapshots()) {
+            configuration.put("volumeSnapshotLocation", List.of(Map.of("name", "default", "provider", "aws",
+                    "config", Map.of("region", region))));
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("initContainers", List.of(Map.of("name", "velero-plugin-for-aws",
+                "image", props.getVeleroPluginImage(),
+                "volumeMounts", List.of(Map.of("mountPath", "/target", "name", "plugins")))));
+        values.put("configuration", configuration);
+        values.put("snapshotsEnabled", props.isEbsSnapshots());
+        values.put("credentials", Map.of("useSecret", false));
+        values.put("serviceAccount", Map.of("server", serviceAccount));
+        return Stack.of(this).toJsonString(values);
     }
 
     /** The backup bucket. */
@@ -173,6 +428,14 @@ public class VeleroBackup extends Construct {
     /** The bucket's KMS key: created or given; {@code null} unless the encryption is KMS. */
     public IKey getEncryptionKey() {
         return encryptionKey;
+    }
+
+    /**
+     * The pod identity associations created, keyed by {@code <cluster name>/<namespace>/<service
+     * account>}; empty with IRSA.
+     */
+    public Map<String, CfnPodIdentityAssociation> getPodIdentityAssociations() {
+        return podIdentityAssociations;
     }
 
     /** The OIDC provider of every cluster, created or imported, keyed by cluster name in list order. */

@@ -10,6 +10,7 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.TimeConversionOptions;
 import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.s3.IBucket;
 
 /**
  * Properties of {@link VeleroBackup}. Immutable; build them with {@link #builder()}, which checks
@@ -18,6 +19,10 @@ import software.amazon.awscdk.services.kms.IKey;
 public final class VeleroBackupProps {
     /** Noncurrent object versions are kept this long unless told otherwise. */
     public static final int DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS = 30;
+    /** The AWS plugin image that the install command and Helm values name unless told otherwise. */
+    public static final String DEFAULT_VELERO_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.14.0";
+    /** IAM's default quota for the length of a role's trust policy. */
+    public static final int DEFAULT_MAX_TRUST_POLICY_LENGTH = TrustPolicySize.DEFAULT_LIMIT;
 
     private final List<EksCluster> clusters;
     private final String bucketName;
@@ -25,9 +30,24 @@ public final class VeleroBackupProps {
     private final IKey encryptionKey;
     private final Duration noncurrentVersionExpiration;
     private final RemovalPolicy removalPolicy;
+    private final int maxTrustPolicyLength;
+    private final String accessLogsBucketName;
+    private final WorkloadIdentity identity;
+    private final boolean podIdentityPinning;
+    private final IBucket existingBucket;
+    private final List<String> ebsKmsKeyArns;
+    private final boolean ebsSnapshots;
+    private final String roleName;
+    private final String permissionsBoundaryArn;
+    private final String rolePath;
+    private final Duration maxSessionDuration;
+    private final Map<String, String> tags;
+    private final String veleroPluginImage;
 
     private VeleroBackupProps(Builder b) {
-        this.clusters = checkClusters(b.clusters);
+        this.identity = b.identity == null ? WorkloadIdentity.IRSA : b.identity;
+        this.podIdentityPinning = b.podIdentityPinning == null || b.podIdentityPinning;
+        this.clusters = checkClusters(b.clusters, identity, podIdentityPinning);
         this.bucketName = b.bucketName == null || Token.isUnresolved(b.bucketName)
                 ? b.bucketName
                 : Rules.bucketName("bucketName", b.bucketName);
@@ -43,13 +63,103 @@ public final class VeleroBackupProps {
                 ? Duration.days(DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS)
                 : checkWholeDays(b.noncurrentVersionExpiration);
         this.removalPolicy = b.removalPolicy == null ? RemovalPolicy.RETAIN : b.removalPolicy;
+        this.accessLogsBucketName = b.accessLogsBucketName == null || Token.isUnresolved(b.accessLogsBucketName)
+                ? b.accessLogsBucketName
+                : Rules.bucketName("accessLogsBucketName", b.accessLogsBucketName);
+        if (accessLogsBucketName != null && accessLogsBucketName.equals(bucketName)) {
+            throw new InvalidInputException("accessLogsBucketName", quote(accessLogsBucketName) + " is the backup"
+                    + " bucket itself (expected another bucket: S3 must not log a bucket into itself)");
+        }
+        this.maxTrustPolicyLength = b.maxTrustPolicyLength == null
+                ? DEFAULT_MAX_TRUST_POLICY_LENGTH
+                : checkTrustLimit(b.maxTrustPolicyLength);
+        this.existingBucket = b.existingBucket;
+        if (existingBucket != null) {
+            String notWith = " does not apply to an existing bucket (expected it left out with existingBucket:"
+                    + " velero-irsa changes nothing on that bucket)";
+            if (b.bucketName != null) {
+                throw new InvalidInputException("bucketName", quote(b.bucketName) + notWith);
+            }
+            if (b.accessLogsBucketName != null) {
+                throw new InvalidInputException("accessLogsBucketName", quote(b.accessLogsBucketName) + notWith);
+            }
+            if (b.noncurrentVersionExpiration != null) {
+                throw new InvalidInputException("noncurrentVersionExpiration", "it" + notWith);
+            }
+            if (b.encryption == BackupEncryption.KMS && b.encryptionKey == null) {
+                throw new InvalidInputException("encryption", "KMS without an encryption key cannot apply to an"
+                        + " existing bucket (expected the bucket's own key as the encryption key, or no encryption)");
+            }
+        }
+        this.ebsSnapshots = b.ebsSnapshots == null || b.ebsSnapshots;
+        List<String> keys = b.ebsKmsKeyArns == null ? List.of() : b.ebsKmsKeyArns;
+        for (int i = 0; i < keys.size(); i++) {
+            String arn = Rules.required("ebsKmsKeyArns[" + i + "]", keys.get(i));
+            if (!Token.isUnresolved(arn)) {
+                Rules.kmsKeyArn("ebsKmsKeyArns[" + i + "]", arn);
+            }
+        }
+        if (!keys.isEmpty() && !ebsSnapshots) {
+            throw new InvalidInputException("ebsKmsKeyArns", keys.size() + " keys are given while ebsSnapshots is"
+                    + " false (expected no ebsKmsKeyArns: without EBS snapshots Velero creates no volumes)");
+        }
+        this.ebsKmsKeyArns = List.copyOf(keys);
+        this.roleName = b.roleName == null || Token.isUnresolved(b.roleName)
+                ? b.roleName : Rules.roleName("roleName", b.roleName);
+        this.permissionsBoundaryArn = b.permissionsBoundaryArn == null || Token.isUnresolved(b.permissionsBoundaryArn)
+                ? b.permissionsBoundaryArn : Rules.managedPolicyArn("permissionsBoundaryArn", b.permissionsBoundaryArn);
+        this.rolePath = b.rolePath == null ? null : Rules.rolePath("rolePath", b.rolePath);
+        this.maxSessionDuration = b.maxSessionDuration == null ? null : checkSessionDuration(b.maxSessionDuration);
+        this.tags = b.tags == null ? Map.of() : Rules.tags("tags", b.tags);
+        this.veleroPluginImage = b.veleroPluginImage == null ? DEFAULT_VELERO_PLUGIN_IMAGE
+                : checkImage(b.veleroPluginImage);
+    }
+
+    private static Duration checkSessionDuration(Duration d) {
+        if (Token.isUnresolved(d)) {
+            return d;
+        }
+        double seconds = d.toSeconds(TimeConversionOptions.builder().integral(false).build()).doubleValue();
+        if (seconds < 3600 || seconds > 43200 || seconds != Math.floor(seconds)) {
+            throw new InvalidInputException("maxSessionDuration", d.toHumanString() + " is out of range (expected"
+                    + " whole seconds from 3600, one hour, to 43200, twelve hours)");
+        }
+        return d;
+    }
+
+    private static String checkImage(String image) {
+        if (!image.matches("[a-z0-9]+(?:[._/:-][a-zA-Z0-9]+)*(?:@sha256:[0-9a-f]{64})?")) {
+            throw new InvalidInputException("veleroPluginImage", quote(image) + " is not a container image"
+                    + " reference (expected a name and tag, like " + DEFAULT_VELERO_PLUGIN_IMAGE + ")");
+        }
+        return image;
+    }
+
+    private static int checkTrustLimit(int limit) {
+        if (limit < 1 || limit > TrustPolicySize.MAX_LIMIT) {
+            throw new InvalidInputException("maxTrustPolicyLength", limit + " is out of range (expected IAM's quota"
+                    + " \"Role trust policy length\" in this account: " + DEFAULT_MAX_TRUST_POLICY_LENGTH
+                    + " by default, at most " + TrustPolicySize.MAX_LIMIT + ")");
+        }
+        return limit;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    private static List<EksCluster> checkClusters(List<EksCluster> given) {
+    /**
+     * Checks a KMS key ARN as these props do, for values that reach the construct as an
+     * {@code IKey} imported from that ARN.
+     *
+     * @throws InvalidInputException naming {@code field}
+     */
+    public static String checkKmsKeyArn(String field, String arn) {
+        return Rules.kmsKeyArn(field, arn);
+    }
+
+    private static List<EksCluster> checkClusters(List<EksCluster> given, WorkloadIdentity identity,
+            boolean pinning) {
         List<EksCluster> clusters = Rules.required("clusters", given);
         if (clusters.isEmpty()) {
             throw new InvalidInputException("clusters", "[] is empty (expected at least one cluster)");
@@ -58,12 +168,27 @@ public final class VeleroBackupProps {
         Map<String, Integer> issuers = new HashMap<>();
         for (int i = 0; i < clusters.size(); i++) {
             EksCluster c = Rules.required("clusters[" + i + "]", clusters.get(i));
+            if (identity.irsa() && c.getOidcIssuer() == null) {
+                throw new InvalidInputException("clusters[" + i + "].oidcIssuer", "missing (expected the cluster's"
+                        + " issuer as `aws eks describe-cluster --query cluster.identity.oidc.issuer` prints it;"
+                        + " identity " + identity + " needs it)");
+            }
+            if (!identity.irsa() && c.getOidcProviderArn() != null) {
+                throw new InvalidInputException("clusters[" + i + "].oidcProviderArn", quote(c.getOidcProviderArn())
+                        + " does not apply to identity POD_IDENTITY (expected no oidcProviderArn: Pod Identity uses"
+                        + " no OIDC provider)");
+            }
+            if (identity.podIdentity() && pinning && c.getClusterName() == null) {
+                throw new InvalidInputException("clusters[" + i + "].clusterName", "missing (expected the EKS"
+                        + " cluster name: the Pod Identity trust is pinned to it; or podIdentityPinning false to"
+                        + " trust every pod identity association in the account)");
+            }
             Integer other = names.putIfAbsent(c.getName(), i);
             if (other != null) {
                 throw new InvalidInputException("clusters[" + i + "].name", quote(c.getName())
                         + " is the name of clusters[" + other + "] too (expected unique cluster names)");
             }
-            other = issuers.putIfAbsent(c.getOidcIssuer(), i);
+            other = c.getOidcIssuer() == null ? null : issuers.putIfAbsent(c.getOidcIssuer(), i);
             if (other != null) {
                 throw new InvalidInputException("clusters[" + i + "].oidcIssuer", quote(c.getOidcIssuer())
                         + " is the issuer of clusters[" + other + "] (" + quote(clusters.get(other).getName())
@@ -115,6 +240,71 @@ public final class VeleroBackupProps {
         return removalPolicy;
     }
 
+    /**
+     * The longest trust policy the role may have, in characters as IAM counts them; the
+     * construct fails with a message when the clusters need more.
+     */
+    public int getMaxTrustPolicyLength() {
+        return maxTrustPolicyLength;
+    }
+
+    /** The existing bucket that receives the backup bucket's server access logs, or {@code null}. */
+    public String getAccessLogsBucketName() {
+        return accessLogsBucketName;
+    }
+
+    /** How Velero's pods get credentials. */
+    public WorkloadIdentity getIdentity() {
+        return identity;
+    }
+
+    /** Whether the Pod Identity trust is pinned to the listed clusters and service accounts. */
+    public boolean isPodIdentityPinning() {
+        return podIdentityPinning;
+    }
+
+    /** The existing bucket to use instead of creating one, or {@code null}. */
+    public IBucket getExistingBucket() {
+        return existingBucket;
+    }
+
+    /** Keys of encrypted EBS volumes and snapshots Velero restores from; empty for none. */
+    public List<String> getEbsKmsKeyArns() {
+        return ebsKmsKeyArns;
+    }
+
+    /** Whether the policy allows EBS snapshots at all. */
+    public boolean isEbsSnapshots() {
+        return ebsSnapshots;
+    }
+
+    public String getRoleName() {
+        return roleName;
+    }
+
+    public String getPermissionsBoundaryArn() {
+        return permissionsBoundaryArn;
+    }
+
+    public String getRolePath() {
+        return rolePath;
+    }
+
+    /** The role's maximum session duration, or {@code null} for IAM's default of one hour. */
+    public Duration getMaxSessionDuration() {
+        return maxSessionDuration;
+    }
+
+    /** Tags for every resource of the construct. */
+    public Map<String, String> getTags() {
+        return tags;
+    }
+
+    /** The AWS plugin image named by the install command and the Helm values. */
+    public String getVeleroPluginImage() {
+        return veleroPluginImage;
+    }
+
     /** Builds {@link VeleroBackupProps}; only {@code clusters} is required. */
     public static final class Builder {
         private List<EksCluster> clusters;
@@ -123,8 +313,120 @@ public final class VeleroBackupProps {
         private IKey encryptionKey;
         private Duration noncurrentVersionExpiration;
         private RemovalPolicy removalPolicy;
+        private Integer maxTrustPolicyLength;
+        private String accessLogsBucketName;
+        private WorkloadIdentity identity;
+        private Boolean podIdentityPinning;
+        private IBucket existingBucket;
+        private List<String> ebsKmsKeyArns;
+        private Boolean ebsSnapshots;
+        private String roleName;
+        private String permissionsBoundaryArn;
+        private String rolePath;
+        private Duration maxSessionDuration;
+        private Map<String, String> tags;
+        private String veleroPluginImage;
 
         private Builder() {}
+
+        /**
+         * How Velero's pods get the role: IRSA (an OIDC provider per cluster), EKS Pod Identity,
+         * or both while a fleet moves from one to the other.
+         *
+         * @return this builder; default - {@link WorkloadIdentity#IRSA}
+         */
+        public Builder identity(WorkloadIdentity identity) {
+            this.identity = identity;
+            return this;
+        }
+
+        /**
+         * With Pod Identity, pin the trust to the listed clusters and service accounts through
+         * the session tags EKS sets ({@code eks-cluster-name}, {@code kubernetes-namespace},
+         * {@code kubernetes-service-account}); every cluster then needs its {@code clusterName}.
+         * Turned off, any pod identity association in the account may use the role.
+         *
+         * @return this builder; default - true
+         */
+        public Builder podIdentityPinning(Boolean podIdentityPinning) {
+            this.podIdentityPinning = podIdentityPinning;
+            return this;
+        }
+
+        /**
+         * An existing bucket for the backups: none is created and the policy is scoped to it
+         * (and to {@link #encryptionKey} when the bucket uses SSE-KMS).
+         *
+         * @return this builder; default - a new bucket
+         */
+        public Builder existingBucket(IBucket existingBucket) {
+            this.existingBucket = existingBucket;
+            return this;
+        }
+
+        /**
+         * Customer-managed keys of the EBS volumes Velero snapshots and restores: the policy
+         * gets the KMS actions the Velero AWS plugin lists, on these keys only, with
+         * {@code kms:CreateGrant}, {@code kms:ListGrants} and {@code kms:RevokeGrant} limited to
+         * grants for AWS resources.
+         *
+         * @return this builder; default - none
+         */
+        public Builder ebsKmsKeyArns(List<String> ebsKmsKeyArns) {
+            this.ebsKmsKeyArns = ebsKmsKeyArns;
+            return this;
+        }
+
+        /**
+         * Whether Velero takes EBS snapshots; false drops the EC2 statements, for teams that
+         * back volumes up with file-system backups only.
+         *
+         * @return this builder; default - true
+         */
+        public Builder ebsSnapshots(Boolean ebsSnapshots) {
+            this.ebsSnapshots = ebsSnapshots;
+            return this;
+        }
+
+        /** @return this builder; default - a name CloudFormation generates */
+        public Builder roleName(String roleName) {
+            this.roleName = roleName;
+            return this;
+        }
+
+        /** A managed policy that bounds the role's permissions. @return this builder; default - none */
+        public Builder permissionsBoundaryArn(String permissionsBoundaryArn) {
+            this.permissionsBoundaryArn = permissionsBoundaryArn;
+            return this;
+        }
+
+        /** The role's IAM path, like {@code /velero/}. @return this builder; default - {@code /} */
+        public Builder rolePath(String rolePath) {
+            this.rolePath = rolePath;
+            return this;
+        }
+
+        /** From one to twelve hours. @return this builder; default - one hour */
+        public Builder maxSessionDuration(Duration maxSessionDuration) {
+            this.maxSessionDuration = maxSessionDuration;
+            return this;
+        }
+
+        /** Tags for every resource of the construct. @return this builder; default - none */
+        public Builder tags(Map<String, String> tags) {
+            this.tags = tags;
+            return this;
+        }
+
+        /**
+         * The Velero AWS plugin image that the install command and the Helm values name.
+         *
+         * @return this builder; default - {@value VeleroBackupProps#DEFAULT_VELERO_PLUGIN_IMAGE}
+         */
+        public Builder veleroPluginImage(String veleroPluginImage) {
+            this.veleroPluginImage = veleroPluginImage;
+            return this;
+        }
 
         /**
          * The clusters whose Velero may assume the role: one to back up and restore in place, or
@@ -190,6 +492,33 @@ public final class VeleroBackupProps {
          */
         public Builder removalPolicy(RemovalPolicy removalPolicy) {
             this.removalPolicy = removalPolicy;
+            return this;
+        }
+
+        /**
+         * IAM's quota "Role trust policy length" in the target accounts. Every cluster adds a
+         * trust statement of about 250 characters; when they no longer fit, the construct fails
+         * at synthesis, not CloudFormation at deploy time. Raise the quota in Service Quotas
+         * first, then set this to the new value.
+         *
+         * @return this builder; default - {@value VeleroBackupProps#DEFAULT_MAX_TRUST_POLICY_LENGTH},
+         *     IAM's default; at most 8192
+         */
+        public Builder maxTrustPolicyLength(Integer maxTrustPolicyLength) {
+            this.maxTrustPolicyLength = maxTrustPolicyLength;
+            return this;
+        }
+
+        /**
+         * An existing bucket, in the same account and region, that receives the backup bucket's
+         * S3 server access logs under the prefix {@code <stack name>/}. Its bucket policy must let
+         * {@code logging.s3.amazonaws.com} put objects there.
+         *
+         * @return this builder; default - no server access logs (CloudTrail data events are the
+         *     alternative)
+         */
+        public Builder accessLogsBucketName(String accessLogsBucketName) {
+            this.accessLogsBucketName = accessLogsBucketName;
             return this;
         }
 

@@ -122,11 +122,14 @@ class EksClusterTest {
     }
 
     @Test
-    void failsOnAMissingNameOrIssuer() {
+    void failsOnAMissingNameAndOnAProviderWithoutIssuer() {
         assertThatThrownBy(() -> EksCluster.builder().oidcIssuer(ISSUER_A).build())
                 .hasMessage("name: missing (expected a value)");
-        assertThatThrownBy(() -> EksCluster.builder().name("backup").build())
-                .hasMessage("oidcIssuer: missing (expected a value)");
+        // The issuer is optional in itself (Pod Identity needs none), not with a provider ARN.
+        assertThat(EksCluster.builder().name("backup").build().getOidcIssuer()).isNull();
+        assertThatThrownBy(() -> EksCluster.builder().name("backup")
+                .oidcProviderArn("arn:aws:iam::111122223333:oidc-provider/" + HOST_PATH).build())
+                .hasMessage("oidcIssuer: missing (expected the issuer of the provider oidcProviderArn names)");
     }
 
     @Test

@@ -40,9 +40,12 @@ class PolicyTest {
     /** The statements every variant has, as the issue lists them (CDK sorts the actions). */
     private static String baseStatements(String bucket) {
         String arn = "{'Fn::GetAtt':['" + bucket + "','Arn']}";
-        return "{'Sid':'VeleroEbsSnapshots','Effect':'Allow','Resource':'*','Action':["
-                + "'ec2:CreateSnapshot','ec2:CreateTags','ec2:CreateVolume','ec2:DeleteSnapshot',"
+        return "{'Sid':'VeleroEbsDescribe','Effect':'Allow','Resource':'*','Action':["
                 + "'ec2:DescribeSnapshots','ec2:DescribeVolumes']},"
+                + "{'Sid':'VeleroEbsSnapshots','Effect':'Allow','Action':["
+                + "'ec2:CreateSnapshot','ec2:CreateTags','ec2:CreateVolume','ec2:DeleteSnapshot'],'Resource':["
+                + "{'Fn::Join':['',['arn:',{'Ref':'AWS::Partition'},':ec2:*:',{'Ref':'AWS::AccountId'},':volume/*']]},"
+                + "{'Fn::Join':['',['arn:',{'Ref':'AWS::Partition'},':ec2:*::snapshot/*']]}]},"
                 + "{'Sid':'VeleroBackupObjects','Effect':'Allow','Resource':{'Fn::Join':['',[" + arn + ",'/*']]},"
                 + "'Action':['s3:AbortMultipartUpload','s3:DeleteObject','s3:GetObject',"
                 + "'s3:ListMultipartUploadParts','s3:PutObject','s3:PutObjectTagging']},"

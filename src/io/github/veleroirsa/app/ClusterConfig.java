@@ -1,26 +1,49 @@
 package io.github.veleroirsa.app;
 
 import io.github.veleroirsa.InvalidInputException;
+import java.util.List;
 
 /**
  * One entry of {@code clusters} in the configuration.
  *
  * @param name            stable name of the cluster in this stack (required)
- * @param oidcIssuer      the cluster's OIDC issuer URL (required)
+ * @param oidcIssuer      the cluster's OIDC issuer URL (required for IRSA)
  * @param oidcProviderArn an existing IAM OIDC provider for that issuer, to import instead of create
+ * @param clusterName     the EKS cluster name, for Pod Identity
  * @param namespace       Velero's namespace; default: the top-level {@code namespace}
  * @param serviceAccount  Velero's service account; default: the top-level {@code serviceAccount}
+ * @param serviceAccounts several service accounts instead of {@code namespace} and {@code serviceAccount}
  */
 public record ClusterConfig(
-        String name, String oidcIssuer, String oidcProviderArn, String namespace, String serviceAccount) {
+        String name, String oidcIssuer, String oidcProviderArn, String clusterName, String namespace,
+        String serviceAccount, List<ServiceAccountConfig> serviceAccounts) {
 
     public ClusterConfig {
         if (name == null) {
             throw new InvalidInputException("name", "missing (expected a stable name for the cluster, like \"backup\")");
         }
-        if (oidcIssuer == null) {
-            throw new InvalidInputException("oidcIssuer", "missing (expected the cluster's issuer as"
-                    + " `aws eks describe-cluster --query cluster.identity.oidc.issuer` prints it)");
+        if (serviceAccounts != null && serviceAccount != null) {
+            throw new InvalidInputException("serviceAccount", InvalidInputException.quote(serviceAccount)
+                    + " is set together with serviceAccounts (expected one of the two)");
+        }
+        if (serviceAccounts != null && namespace != null) {
+            throw new InvalidInputException("namespace", InvalidInputException.quote(namespace)
+                    + " is set together with serviceAccounts (expected the namespace in each entry of"
+                    + " serviceAccounts)");
+        }
+    }
+
+    /**
+     * One entry of a cluster's {@code serviceAccounts}.
+     *
+     * @param namespace its namespace; default: the top-level {@code namespace}
+     * @param name      the service account's name (required)
+     */
+    public record ServiceAccountConfig(String namespace, String name) {
+        public ServiceAccountConfig {
+            if (name == null) {
+                throw new InvalidInputException("name", "missing (expected the service account's name)");
+            }
         }
     }
 }

@@ -152,7 +152,7 @@ public final class ConfigLoader {
                     + " out for its default)");
         }
         if (node.isObject()) {
-            node.properties().forEach(f -> rejectNulls(f.getValue(), at.isEmpty() ? f.getKey() : at + "." + f.getKey()));
+            node.properties().forEach(f -> rejectNulls(f.getValue(), field(at, f.getKey())));
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 rejectNulls(node.get(i), at + "[" + i + "]");
@@ -205,6 +205,9 @@ public final class ConfigLoader {
         if (value == null || value.isMissingNode()) {
             return "nothing";
         }
+        if (value.isNull()) {
+            return "null";
+        }
         String text = value.toString();
         if (text.length() > 80) {
             text = text.substring(0, 77) + "...";
@@ -235,13 +238,28 @@ public final class ConfigLoader {
         StringBuilder out = new StringBuilder();
         for (JsonMappingException.Reference ref : refs) {
             if (ref.getFieldName() != null) {
-                out.append(out.length() == 0 ? "" : ".").append(ref.getFieldName());
+                String at = field(out.toString(), ref.getFieldName());
+                out.setLength(0);
+                out.append(at);
             } else if (ref.getIndex() >= 0) {
                 out.append('[').append(ref.getIndex()).append(']');
             }
         }
         return out.toString();
     }
+
+    /**
+     * The path of a field under {@code parent}: {@code clusters[0].name}, or with the name quoted
+     * in brackets when it is not a plain word ({@code [""]}, {@code clusters[0]["a b"]}).
+     */
+    private static String field(String parent, String name) {
+        if (!PLAIN_NAME.matcher(name).matches()) {
+            return parent + "[" + quote(name) + "]";
+        }
+        return parent.isEmpty() ? name : parent + "." + name;
+    }
+
+    private static final java.util.regex.Pattern PLAIN_NAME = java.util.regex.Pattern.compile("[A-Za-z_$][A-Za-z0-9_$-]*");
 
     private static String orRoot(String path) {
         return path.isEmpty() ? CONTEXT_KEY : path;

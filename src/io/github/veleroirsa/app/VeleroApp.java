@@ -2,7 +2,10 @@ package io.github.veleroirsa.app;
 
 import io.github.veleroirsa.InvalidInputException;
 import java.io.PrintStream;
+import static io.github.veleroirsa.InvalidInputException.quote;
+
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.DefaultStackSynthesizer;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.StackProps;
 
@@ -35,13 +38,24 @@ public final class VeleroApp {
     public static int run(App app, String account, String region, PrintStream err) {
         try {
             VeleroConfig config = ConfigLoader.load(app.getNode());
-            new VeleroStack(app, config.stackNameOrDefault(), StackProps.builder()
-                    .env(account == null
-                            ? null
-                            : Environment.builder().account(account).region(region).build())
-                    .description("Velero on EKS: backup bucket, Velero policy, OIDC providers and IRSA role"
-                            + " (velero-irsa)")
-                    .build(), config);
+            if (config.kmsKeyAlias() != null && account == null) {
+                throw new InvalidInputException("kmsKeyAlias", quote(config.kmsKeyAlias()) + " is looked up in the"
+                        + " target account, which is not known (expected cdk run with AWS credentials, so that"
+                        + " CDK_DEFAULT_ACCOUNT is set, or kmsKeyArn instead)");
+            }
+            StackProps.Builder props = StackProps.builder()
+                    .description("Velero on EKS: backup bucket, Velero policy and the role Velero assumes"
+                            + " (velero-irsa)");
+            if (config.portable()) {
+                // One template for every account: no environment, no bootstrap parameter or rule,
+                // no CDK metadata resource.
+                props.synthesizer(DefaultStackSynthesizer.Builder.create()
+                                .generateBootstrapVersionRule(false).build())
+                        .analyticsReporting(false);
+            } else if (account != null) {
+                props.env(Environment.builder().account(account).region(region).build());
+            }
+            new VeleroStack(app, config.stackNameOrDefault(), props.build(), config);
         } catch (InvalidInputException e) {
             err.println("velero-irsa: invalid configuration (" + ConfigLoader.source(app.getNode()) + "): "
                     + e.getMessage());

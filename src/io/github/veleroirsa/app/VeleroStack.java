@@ -1,5 +1,6 @@
 package io.github.veleroirsa.app;
 
+import io.github.veleroirsa.EksCluster;
 import io.github.veleroirsa.VeleroBackup;
 import io.github.veleroirsa.VeleroBackupProps;
 import java.util.List;
@@ -8,12 +9,14 @@ import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.kms.KeyLookupOptions;
+import software.amazon.awscdk.services.s3.Bucket;
 import software.constructs.Construct;
 
 /** The app's one stack: the {@link VeleroBackup} construct and the outputs a person pastes. */
 public class VeleroStack extends Stack {
     /** The annotation that makes a Kubernetes service account assume an IAM role (IRSA). */
-    public static final String ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
+    public static final String ROLE_ARN_ANNOTATION = VeleroBackup.ROLE_ARN_ANNOTATION;
 
     private final VeleroBackup backup;
 
@@ -24,7 +27,16 @@ public class VeleroStack extends Stack {
         if (config.kmsKeyArn() != null) {
             backupProps.encryptionKey(Key.fromKeyArn(this, "ExistingKey", config.kmsKeyArn()));
         }
-        this.backup = new VeleroBackup(this, "Velero", backupProps.build());
+        if (config.kmsKeyAlias() != null) {
+            // Looked up by the CDK CLI once and cached in cdk.context.json.
+            backupProps.encryptionKey(Key.fromLookup(this, "ExistingKey", KeyLookupOptions.builder()
+                    .aliasName(config.kmsKeyAlias()).build()));
+        }
+        if (config.existingBucketName() != null) {
+            backupProps.existingBucket(Bucket.fromBucketName(this, "ExistingBucket", config.existingBucketName()));
+        }
+        VeleroBackupProps built = backupProps.build();
+        this.backup = new VeleroBackup(this, "Velero", built);
 
         CfnOutput.Builder.create(this, "BucketName")
                 .description("The S3 bucket of Velero's backup storage location")
@@ -40,9 +52,23 @@ public class VeleroStack extends Stack {
                     .value(backup.getEncryptionKey().getKeyArn())
                     .build();
         }
-        CfnOutput.Builder.create(this, "ServiceAccountAnnotation")
-                .description("Annotate Velero's service account on every listed cluster with this")
-                .value(Fn.join("", List.of(ROLE_ARN_ANNOTATION + "=", backup.getRole().getRoleArn())))
+        if (built.getIdentity().irsa()) {
+            CfnOutput.Builder.create(this, "ServiceAccountAnnotation")
+                    .description("Annotate Velero's service account on every listed cluster with this")
+                    .value(Fn.join("", List.of(ROLE_ARN_ANNOTATION + "=", backup.getRole().getRoleArn())))
+                    .build();
+        }
+        // The first cluster's namespace and service account; the README says what to change for others.
+        EksCluster first = built.getClusters().get(0);
+        CfnOutput.Builder.create(this, "VeleroInstallCommand")
+                .description("velero install for " + first.getName() + " (the other clusters: change --namespace"
+                        + " and --service-account-name to theirs)")
+                .value(backup.veleroInstallCommand(first))
+                .build();
+        CfnOutput.Builder.create(this, "HelmValues")
+                .description("Values for the vmware-tanzu/velero Helm chart on " + first.getName() + " (JSON, which"
+                        + " Helm reads as YAML)")
+                .value(backup.helmValues(first))
                 .build();
     }
 

@@ -76,12 +76,14 @@ class ConfigLoaderTest {
 
     static Stream<Arguments> rejected() {
         return Stream.of(
+                // The fields the README's configuration table documents, in order.
                 Arguments.of("{'clusters':[{" + A + "}],'bucket':'x'}",
-                        "bucket: unknown field (expected one of: bucketName, clusters, encryption, kmsKeyArn,"
-                                + " namespace, noncurrentVersionExpirationDays, serviceAccount, stackName)"),
+                        "bucket: unknown field (expected one of: " + String.join(", ",
+                                ReadmeConfigTableTest.documented("")) + ")"),
                 Arguments.of("{'clusters':[{" + A + ",'serviceaccount':'velero'}]}",
-                        "clusters[0].serviceaccount: unknown field (expected one of: name, namespace,"
-                                + " oidcIssuer, oidcProviderArn, serviceAccount; did you mean \"serviceAccount\"?)"),
+                        "clusters[0].serviceaccount: unknown field (expected one of: " + String.join(", ",
+                                ReadmeConfigTableTest.documented("clusters[].")) + "; did you mean"
+                                + " \"serviceAccount\"?)"),
                 Arguments.of("{}", "clusters: missing (expected a list of clusters, each with at least name and"
                         + " oidcIssuer)"),
                 Arguments.of("{'clusters':[]}", "clusters: [] is empty (expected at least one cluster)"),
@@ -91,7 +93,8 @@ class ConfigLoaderTest {
                         "clusters[0].name: missing (expected a stable name for the cluster, like \"backup\")"),
                 Arguments.of("{'clusters':[{" + A + "},{'name':'restore'}]}",
                         "clusters[1].oidcIssuer: missing (expected the cluster's issuer as"
-                                + " `aws eks describe-cluster --query cluster.identity.oidc.issuer` prints it)"),
+                                + " `aws eks describe-cluster --query cluster.identity.oidc.issuer` prints it;"
+                                + " identity IRSA needs it)"),
                 Arguments.of("{'clusters':[{" + A + "}],'bucketName':null}",
                         "bucketName: null is not allowed (expected a value, or the field left out for its default)"),
                 Arguments.of("{'clusters':[null]}",

@@ -70,7 +70,8 @@ class VeleroAppTest {
     void outputsTheBucketTheRoleAndAnAnnotationReadyToPaste() {
         JsonNode outputs = defaults.template("VeleroBackup").get("Outputs");
         assertThat(outputs.fieldNames()).toIterable()
-                .containsExactlyInAnyOrder("BucketName", "RoleArn", "ServiceAccountAnnotation");
+                .containsExactlyInAnyOrder("BucketName", "RoleArn", "ServiceAccountAnnotation", "VeleroInstallCommand",
+                        "HelmValues");
         String bucket = TestApps.onlyLogicalId(defaultTemplate, "AWS::S3::Bucket");
         String role = TestApps.onlyLogicalId(defaultTemplate, "AWS::IAM::Role");
         assertThat(outputs.at("/BucketName/Value")).isEqualTo(parse("{'Ref':'" + bucket + "'}"));

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Measures, in one run and alternating, median of BENCH_RUNS runs each (default 5):
+#   (a)   cdk synth of this app with the default configuration (cdk.json);
+#   (b10) the same with 10 clusters (maxTrustPolicyLength 8192);
+#   (b50) 50 clusters: more than one role can trust, so split the way the trust-limit message
+#         says (quota 8192, 16 clusters per role, 4 stacks), by bench/ManyClustersApp.java;
+#   (c)   cdk synth of a bare reference app: one S3 bucket in JavaScript, against the same
+#         aws-cdk-lib version and with the same CDK CLI, generated in a temp folder;
+#   (d)   mvn test, wall time (BENCH_TEST_RUNS, default 3; 0 skips it).
+# Prints a table, the ratios a/c and b50/a, and the peak memory (largest process) of (a).
+#
+#   bash bench/synth.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+RUNS=${BENCH_RUNS:-5}
+TEST_RUNS=${BENCH_TEST_RUNS:-3}
+CDK_VERSION=2.1148.1
+CDK="npx --yes aws-cdk@$CDK_VERSION"
+LIB_VERSION=$(sed -n 's|.*<cdk.version>\(.*\)</cdk.version>.*|\1|p' pom.xml)
+CONSTRUCTS_VERSION=$(sed -n 's|.*<constructs.version>\(.*\)</constructs.version>.*|\1|p' pom.xml)
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+export CDK_DISABLE_VERSION_CHECK=1
+
+command -v /usr/bin/time > /dev/null || { echo "bench: needs GNU time (apt-get install time)"; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "== preparing (aws-cdk-lib $LIB_VERSION, CDK CLI $CDK_VERSION, $(nproc) cores)"
+# The app's classes and classpath cache, so that every measured synth takes the fast path.
+CDK_OUTDIR="$work/warm" bash scripts/app.sh > /dev/null 2>&1 || true
+bash scripts/app.sh < /dev/null > /dev/null 2>&1 || true
+python3 - "$work" <<'PY'
+import json, sys
+work = sys.argv[1]
+clusters = [{"name": f"cluster-{i:02d}",
+             "oidcIssuer": f"https://oidc.eks.us-west-2.amazonaws.com/id/{0xB0B0 + i:032X}"} for i in range(10)]
+json.dump({"maxTrustPolicyLength": 8192, "clusters": clusters}, open(f"{work}/clusters-10.json", "w"))
+PY
+# (b50): the benchmark app, compiled once against the app's classes.
+mkdir -p "$work/bench-classes"
+cp_app="target/classes:$(cat target/velero-irsa-app.classpath)"
+javac -d "$work/bench-classes" -cp "$cp_app" bench/ManyClustersApp.java
+# (c): the reference app.
+mkdir -p "$work/ref"
+cat > "$work/ref/package.json" <<JSON
+{"name": "reference-app", "private": true,
+ "dependencies": {"aws-cdk-lib": "$LIB_VERSION", "constructs": "$CONSTRUCTS_VERSION"}}
+JSON
+cat > "$work/ref/app.js" <<'JS'
+const cdk = require('aws-cdk-lib');
+const app = new cdk.App();
+const stack = new cdk.Stack(app, 'Reference');
+new cdk.aws_s3.Bucket(stack, 'Bucket');
+app.synth();
+JS
+echo '{"app": "node app.js"}' > "$work/ref/cdk.json"
+(cd "$work/ref" && npm install --silent --no-audit --no-fund > /dev/null)
+
+# name|folder|command
+cases=(
+  "a|$root|$CDK synth -q -o $work/out-a"
+  "b10|$root|$CDK synth -q -o $work/out-b10 -c veleroConfigFile=$work/clusters-10.json"
+  "b50|$root|$CDK synth -q -o $work/out-b50 --app 'java -cp $work/bench-classes:$cp_app ManyClustersApp'"
+  "c|$work/ref|$CDK synth -q -o $work/out-c"
+)
+# One untimed run each: npx's cache, the JIT-less first start of everything.
+for c in "${cases[@]}"; do
+  IFS='|' read -r name dir cmd <<< "$c"
+  (cd "$dir" && eval "$cmd" > /dev/null 2> "$work/$name.warm.err") || { cat "$work/$name.warm.err"; exit 1; }
+done
+[ "$(ls "$work/out-b50"/*.template.json | wc -l)" -eq 4 ] || { echo "bench: (b50) did not give 4 stacks"; exit 1; }
+
+echo "== measuring: $RUNS rounds of a, b10, b50, c, alternating"
+: > "$work/times"
+for round in $(seq 1 "$RUNS"); do
+  for c in "${cases[@]}"; do
+    IFS='|' read -r name dir cmd <<< "$c"
+    # %e wall seconds, %M peak resident kB of the largest process among those waited for.
+    (cd "$dir" && /usr/bin/time -f "$name %e %M" -a -o "$work/times" bash -c "$cmd" > /dev/null 2>&1)
+  done
+done
+if [ "$TEST_RUNS" -gt 0 ]; then
+  echo "== measuring: $TEST_RUNS runs of mvn test (compile included, dependencies downloaded)"
+  for round in $(seq 1 "$TEST_RUNS"); do
+    /usr/bin/time -f "d %e %M" -a -o "$work/times" mvn -q -B test > "$work/test.log" 2>&1 \
+      || { tail -50 "$work/test.log"; echo "bench: mvn test failed"; exit 1; }
+  done
+fi
+
+python3 - "$work/times" "$RUNS" "$TEST_RUNS" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, wall, rss = line.split()
+    rows.setdefault(name, []).append((float(wall), int(rss)))
+med = {k: statistics.median(w for w, _ in v) for k, v in rows.items()}
+labels = {"a": "(a) cdk synth, default config", "b10": "(b) cdk synth, 10 clusters",
+          "b50": "(b) cdk synth, 50 clusters (4 roles)", "c": "(c) cdk synth, bare JS app (1 bucket)",
+          "d": "(d) mvn test"}
+print()
+print("| case | runs | median s | min s | max s | peak MB |")
+print("|---|---:|---:|---:|---:|---:|")
+for k in ["a", "b10", "b50", "c", "d"]:
+    if k in rows:
+        w = [x for x, _ in rows[k]]
+        print(f"| {labels[k]} | {len(w)} | {med[k]:.2f} | {min(w):.2f} | {max(w):.2f} | "
+              f"{max(r for _, r in rows[k]) / 1024:.0f} |")
+print()
+print(f"a/c     = {med['a'] / med['c']:.2f}   (target <= 1.3)")
+print(f"b50/a   = {med['b50'] / med['a']:.2f}   (target <= 1.2)")
+print(f"b10/a   = {med['b10'] / med['a']:.2f}")
+if "d" in med:
+    print(f"mvn test = {med['d']:.1f} s   (target <= 60 s)")
+print(f"peak memory of (a): {max(r for _, r in rows['a']) / 1024:.0f} MB (largest single process)")
+PY

@@ -1,0 +1,21 @@
+package io.github.veleroirsa;
+
+/**
+ * A Kubernetes service account that may assume the backup role: Velero's server, a separate
+ * data mover, or a second Velero install.
+ *
+ * @param namespace a DNS-1123 label
+ * @param name      a DNS-1123 subdomain
+ */
+public record ServiceAccount(String namespace, String name) {
+    /** @throws InvalidInputException naming {@code namespace} or {@code name} */
+    public ServiceAccount {
+        Rules.namespace("namespace", namespace);
+        Rules.serviceAccount("name", name);
+    }
+
+    /** The {@code sub} claim of its tokens: {@code system:serviceaccount:<namespace>:<name>}. */
+    public String subject() {
+        return "system:serviceaccount:" + namespace + ":" + name;
+    }
+}

@@ -1,0 +1,124 @@
+package io.github.veleroirsa.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.veleroirsa.TestApps;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The app's options for issue 4: identity, existing resources, key lookup, outputs, portable templates. */
+class AppOptionsTest {
+    static final String A = "{\"name\":\"backup\",\"oidcIssuer\":\"oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1\"";
+
+    /** A template's intrinsics with made-up values, to read an output as a person will. */
+    static String render(JsonNode value) {
+        if (value.isTextual()) {
+            return value.asText();
+        }
+        if (value.has("Fn::Join")) {
+            StringBuilder out = new StringBuilder();
+            value.get("Fn::Join").get(1).forEach(p -> out.append(render(p)));
+            return out.toString();
+        }
+        if (value.has("Ref")) {
+            return switch (value.get("Ref").asText()) {
+                case "AWS::Region" -> "us-west-1";
+                default -> "my-bucket";
+            };
+        }
+        if (value.has("Fn::GetAtt")) {
+            return "arn:aws:iam::111122223333:role/velero";
+        }
+        throw new AssertionError("unexpected " + value);
+    }
+
+    @Test
+    void installCommandAndHelmValuesArePasteable() throws Exception {
+        AppRun run = AppRun.of("{\"namespace\":\"rafay-system\",\"serviceAccount\":\"velero-rafay\",\"clusters\":[" + A + "}]}",
+                null, null);
+        JsonNode outputs = run.template("VeleroBackup").get("Outputs");
+        String install = render(outputs.at("/VeleroInstallCommand/Value"));
+        assertThat(install).isEqualTo("velero install --provider aws --plugins velero/velero-plugin-for-aws:v1.14.0"
+                + " --bucket my-bucket --backup-location-config region=us-west-1 --snapshot-location-config"
+                + " region=us-west-1 --no-secret --namespace rafay-system --service-account-name velero-rafay"
+                + " --service-account-annotations eks.amazonaws.com/role-arn=arn:aws:iam::111122223333:role/velero");
+        JsonNode helm = TestApps.JSON.readTree(render(outputs.at("/HelmValues/Value")));
+        assertThat(helm.at("/serviceAccount/server/name").asText()).isEqualTo("velero-rafay");
+        assertThat(helm.at("/serviceAccount/server/annotations").get("eks.amazonaws.com/role-arn").asText())
+                .isEqualTo("arn:aws:iam::111122223333:role/velero");
+        assertThat(helm.at("/configuration/backupStorageLocation/0/bucket").asText()).isEqualTo("my-bucket");
+        assertThat(helm.at("/configuration/backupStorageLocation/0/config/region").asText()).isEqualTo("us-west-1");
+        assertThat(helm.at("/configuration/volumeSnapshotLocation/0/provider").asText()).isEqualTo("aws");
+        assertThat(helm.at("/initContainers/0/image").asText()).isEqualTo("velero/velero-plugin-for-aws:v1.14.0");
+        assertThat(helm.at("/credentials/useSecret").asBoolean()).isFalse();
+    }
+
+    @Test
+    void thePluginImageIsAConfigField() {
+        AppRun run = AppRun.of("{\"veleroPluginImage\":\"registry.example.com/velero-plugin-for-aws:v1.14.3\","
+                + "\"ebsSnapshots\":false,\"clusters\":[" + A + "}]}", null, null);
+        JsonNode outputs = run.template("VeleroBackup").get("Outputs");
+        String install = render(outputs.at("/VeleroInstallCommand/Value"));
+        assertThat(install).contains("--plugins registry.example.com/velero-plugin-for-aws:v1.14.3")
+                .contains("--use-volume-snapshots=false").doesNotContain("--snapshot-location-config");
+    }
+
+    @Test
+    void podIdentityNeedsNoAnnotation() {
+        AppRun run = AppRun.of("{\"identity\":\"POD_IDENTITY\",\"clusters\":[{\"name\":\"b\",\"clusterName\":\"prod\"}]}",
+                null, null);
+        assertThat(run.err()).isEmpty();
+        JsonNode t = run.template("VeleroBackup");
+        assertThat(t.get("Outputs").has("ServiceAccountAnnotation")).isFalse();
+        assertThat(render(t.at("/Outputs/VeleroInstallCommand/Value"))).doesNotContain("role-arn");
+        assertThat(t.toString()).doesNotContain("AWS::IAM::OIDCProvider").contains("AWS::EKS::PodIdentityAssociation");
+    }
+
+    @Test
+    void aKeyAliasIsLookedUpOnceAndReadFromTheContextCacheAfterwards() {
+        String config = "{\"kmsKeyAlias\":\"alias/velero-backups\",\"clusters\":[" + A + "}]}";
+        // As cdk.context.json holds it after the first synth with credentials.
+        Map<String, Object> cached = Map.of("velero", config,
+                "key-provider:account=111122223333:aliasName=alias/velero-backups:region=us-west-1",
+                Map.of("keyId", "0b1b2b3b-4b5b-6b7b-8b9b-0a1a2a3a4a5a"));
+        AppRun run = AppRun.of(cached, "111122223333", "us-west-1");
+        assertThat(run.err()).isEmpty();
+        JsonNode policy = TestApps.JSON.valueToTree(run.cdkTemplate("VeleroBackup")
+                .findResources("AWS::IAM::ManagedPolicy").values().iterator().next());
+        assertThat(policy.toString()).contains("arn:aws:kms:us-west-1:111122223333:key/0b1b2b3b-4b5b-6b7b-8b9b-0a1a2a3a4a5a");
+
+        // Without the cache, the app asks the CLI for the lookup (a missing context entry).
+        AppRun first = AppRun.of(config, "111122223333", "us-west-1");
+        assertThat(first.json("manifest.json").toString()).contains("\"missing\"")
+                .contains("alias/velero-backups");
+        // And without an account there is nothing to look up in.
+        AppRun noAccount = AppRun.of(config, null, null);
+        assertThat(noAccount.status()).isEqualTo(1);
+        assertThat(noAccount.err()).contains("kmsKeyAlias: \"alias/velero-backups\" is looked up in the target account");
+    }
+
+    @Test
+    void anExistingBucketIsImportedNotCreated() {
+        AppRun run = AppRun.of("{\"existingBucketName\":\"org-velero-backups\",\"clusters\":[" + A + "}]}", null, null);
+        JsonNode t = run.template("VeleroBackup");
+        assertThat(t.toString()).doesNotContain("AWS::S3::Bucket\"").contains(":s3:::org-velero-backups/*");
+        assertThat(render(t.at("/Outputs/BucketName/Value"))).isEqualTo("org-velero-backups");
+        AppRun both = AppRun.of("{\"existingBucketName\":\"org-velero-backups\",\"bucketName\":\"x-y-z\",\"clusters\":["
+                + A + "}]}", null, null);
+        assertThat(both.err()).contains("bucketName: \"x-y-z\" is set together with existingBucketName");
+    }
+
+    @Test
+    void aPortableTemplateHasNoBootstrapNoEnvironmentAndNoMetadataResource() {
+        String config = "{\"synthesizer\":\"portable\",\"clusters\":[" + A + "}]}";
+        AppRun run = AppRun.of(config, "111122223333", "us-west-1"); // an account known, and still not pinned
+        JsonNode t = run.template("VeleroBackup");
+        assertThat(t.has("Parameters")).isFalse();
+        assertThat(t.has("Rules")).isFalse();
+        assertThat(t.toString()).doesNotContain("AWS::CDK::Metadata").doesNotContain("111122223333")
+                .doesNotContain("cdk-hnb659fds");
+        AppRun usual = AppRun.of("{\"clusters\":[" + A + "}]}", null, null);
+        assertThat(usual.template("VeleroBackup").at("/Parameters/BootstrapVersion").isMissingNode()).isFalse();
+    }
+}

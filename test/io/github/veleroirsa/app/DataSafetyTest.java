@@ -1,0 +1,156 @@
+package io.github.veleroirsa.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.veleroirsa.TestApps;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * Backups are data: in every configuration of the matrix, nothing a stack update or delete does
+ * can remove or replace the bucket or its key, and editing the cluster list moves no logical ID.
+ */
+class DataSafetyTest {
+    static Stream<Path> configs() {
+        return ConfigMatrix.files().stream();
+    }
+
+    /** Templates by configuration text: each configuration is synthesized once per run. */
+    static final Map<String, JsonNode> TEMPLATES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static JsonNode template(JsonNode config) {
+        return TEMPLATES.computeIfAbsent(config.toString(), text -> TestApps.json(Template.fromStack(
+                ConfigMatrix.stack(ConfigMatrix.app(), ConfigLoader.bind(config)))));
+    }
+
+    static JsonNode read(Path file) {
+        try {
+            return TestApps.JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static Map<String, JsonNode> resources(JsonNode template, String type) {
+        Map<String, JsonNode> found = new LinkedHashMap<>();
+        template.get("Resources").properties().forEach(e -> {
+            if (e.getValue().path("Type").asText().equals(type)) {
+                found.put(e.getKey(), e.getValue());
+            }
+        });
+        return found;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void bucketAndCreatedKeyAreRetainedOnDeleteAndOnReplacement(Path file) {
+        JsonNode template = template(read(file));
+        Map<String, JsonNode> kept = new LinkedHashMap<>(resources(template, "AWS::S3::Bucket"));
+        kept.putAll(resources(template, "AWS::KMS::Key"));
+        // Exactly the bucket of the configuration: one created, or none when it names an existing one.
+        assertThat(resources(template, "AWS::S3::Bucket")).hasSize(read(file).has("existingBucketName") ? 0 : 1);
+        kept.forEach((id, r) -> {
+            assertThat(r.path("DeletionPolicy").asText()).as(id).isEqualTo("Retain");
+            assertThat(r.path("UpdateReplacePolicy").asText()).as(id).isEqualTo("Retain");
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void versioningIsOnAndNothingDeletesObjects(Path file) {
+        JsonNode template = template(read(file));
+        resources(template, "AWS::S3::Bucket").values().forEach(b ->
+                assertThat(b.at("/Properties/VersioningConfiguration/Status").asText()).isEqualTo("Enabled"));
+        List<String> types = new ArrayList<>();
+        template.get("Resources").forEach(r -> types.add(r.path("Type").asText()));
+        // autoDeleteObjects would add a custom resource and a Lambda that empty the bucket on delete.
+        assertThat(types).noneMatch(t -> t.startsWith("Custom::") || t.startsWith("AWS::Lambda::")
+                || t.equals("AWS::CloudFormation::CustomResource"));
+        // Lifecycle rules only ever expire old versions, never current objects.
+        resources(template, "AWS::S3::Bucket").values().forEach(b -> b.at("/Properties/LifecycleConfiguration/Rules")
+                .forEach(rule -> assertThat(rule.has("ExpirationInDays") || rule.has("ExpirationDate")).isFalse()));
+    }
+
+    /** Edits to a configuration's cluster list that must move no logical ID. */
+    static Stream<Arguments> edits() {
+        Map<String, UnaryOperator<ObjectNode>> edits = new LinkedHashMap<>();
+        edits.put("a cluster added", c -> {
+            ((ArrayNode) c.get("clusters")).add(TestApps.JSON.createObjectNode().put("name", "added-later")
+                    .put("clusterName", "added-later")
+                    .put("oidcIssuer", "oidc.eks.eu-west-1.amazonaws.com/id/ADDED000000000000000000000000000"));
+            c.put("maxTrustPolicyLength", 8192); // room for it in the largest configurations
+            return c;
+        });
+        edits.put("the first cluster removed", c -> {
+            ArrayNode clusters = (ArrayNode) c.get("clusters");
+            if (clusters.size() > 1) {
+                clusters.remove(0);
+            }
+            return c;
+        });
+        edits.put("the clusters reversed", c -> {
+            ArrayNode clusters = (ArrayNode) c.get("clusters");
+            List<JsonNode> reversed = new ArrayList<>();
+            clusters.forEach(reversed::add);
+            clusters.removeAll();
+            for (int i = reversed.size() - 1; i >= 0; i--) {
+                clusters.add(reversed.get(i));
+            }
+            return c;
+        });
+        edits.put("every namespace changed", c -> {
+            c.put("namespace", "velero-moved");
+            c.get("clusters").forEach(cluster -> {
+                if (cluster.has("serviceAccounts")) {
+                    cluster.get("serviceAccounts").forEach(sa -> ((ObjectNode) sa).put("namespace", "velero-moved"));
+                } else {
+                    ((ObjectNode) cluster).put("namespace", "velero-moved");
+                }
+            });
+            return c;
+        });
+        return ConfigMatrix.files().stream().flatMap(file -> edits.entrySet().stream()
+                .map(e -> Arguments.of(file.getFileName().toString(), e.getKey(), file, e.getValue())));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("edits")
+    void editingTheClusterListMovesNoLogicalId(String name, String edit, Path file, UnaryOperator<ObjectNode> change) {
+        JsonNode before = template(read(file));
+        JsonNode after = template(change.apply((ObjectNode) read(file)));
+        for (String type : List.of("AWS::S3::Bucket", "AWS::KMS::Key", "AWS::S3::BucketPolicy",
+                "AWS::IAM::ManagedPolicy", "AWS::IAM::Role")) {
+            assertThat(resources(after, type).keySet()).as(type).isEqualTo(resources(before, type).keySet());
+        }
+        // Every provider that is in both templates keeps its logical ID (matched by its issuer).
+        Map<String, String> providersBefore = providers(before);
+        providers(after).forEach((url, id) -> {
+            if (providersBefore.containsKey(url)) {
+                assertThat(id).as(url).isEqualTo(providersBefore.get(url));
+            }
+        });
+        // And the bucket's properties, those a replacement would follow from, are the same.
+        assertThat(resources(after, "AWS::S3::Bucket").values().stream().map(b -> b.get("Properties")).toList())
+                .isEqualTo(resources(before, "AWS::S3::Bucket").values().stream().map(b -> b.get("Properties")).toList());
+    }
+
+    static Map<String, String> providers(JsonNode template) {
+        Map<String, String> byUrl = new LinkedHashMap<>();
+        resources(template, "AWS::IAM::OIDCProvider").forEach((id, r) ->
+                byUrl.put(r.at("/Properties/Url").asText(), id));
+        return byUrl;
+    }
+}

@@ -1,0 +1,95 @@
+package io.github.veleroirsa.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.veleroirsa.TestApps;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.CfnResource;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.cxapi.SynthesisMessage;
+
+/** cdk-nag's AwsSolutions pack finds nothing unsuppressed in any configuration of the matrix. */
+class NagTest {
+    static Stream<Path> configs() {
+        return ConfigMatrix.files().stream();
+    }
+
+    /** Errors and warnings of a stack checked by the AwsSolutions pack, as "path: message". */
+    static List<String> findings(VeleroStack stack) {
+        Annotations annotations = Annotations.fromStack(stack);
+        List<String> findings = new ArrayList<>();
+        for (List<SynthesisMessage> messages : List.of(
+                annotations.findError("*", Match.anyValue()), annotations.findWarning("*", Match.anyValue()))) {
+            messages.forEach(m -> findings.add(m.getId() + ": " + m.getEntry().getData()));
+        }
+        return findings;
+    }
+
+    static VeleroStack checked(Path file, boolean withSuppressions) {
+        // Findings are what this test reads: let the synthesis that collects them finish.
+        App app = ConfigMatrix.app(withSuppressions
+                ? Map.of() : Map.of("@aws-cdk/core:failSynthOnValidationErrors", false));
+        VeleroStack stack = ConfigMatrix.stack(app, ConfigMatrix.config(file));
+        if (!withSuppressions) {
+            stack.getNode().findAll().forEach(c -> {
+                if (c instanceof CfnResource r && r.getCfnOptions().getMetadata() != null) {
+                    Map<String, Object> metadata = new LinkedHashMap<>(r.getCfnOptions().getMetadata());
+                    metadata.remove("cdk_nag");
+                    r.getCfnOptions().setMetadata(metadata);
+                }
+            });
+        }
+        Aspects.of(app).add(AwsSolutionsChecks.Builder.create().verbose(true).build());
+        return stack;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void withoutItsSuppressionsTheStackHasTheFindingsTheyName(Path file) {
+        // The pack runs and reports: each suppression stands for a real finding, none is spare.
+        List<String> findings = findings(checked(file, false));
+        System.out.println("cdk-nag findings without suppressions, " + file.getFileName() + ": " + findings.size());
+        findings.forEach(f -> System.out.println("  " + f.substring(0, f.indexOf(": ", f.indexOf("AwsSolutions")))));
+        assertThat(findings).isNotEmpty().allMatch(f -> f.contains("AwsSolutions-IAM5") || f.contains("AwsSolutions-S1"));
+        JsonNode template = TestApps.json(Template.fromStack(checked(file, true)));
+        List<String> suppressed = new ArrayList<>();
+        template.get("Resources").forEach(r -> r.at("/Metadata/cdk_nag/rules_to_suppress").forEach(s -> {
+            if (s.has("applies_to")) {
+                s.get("applies_to").forEach(a -> suppressed.add(s.get("id").asText() + "[" + a.asText() + "]"));
+            } else {
+                suppressed.add(s.get("id").asText());
+            }
+        }));
+        for (String s : suppressed) {
+            String rule = s.contains("[") ? s.substring(0, s.indexOf('[')) : s;
+            String finding = s.contains("[") ? s.substring(s.indexOf('[') + 1, s.length() - 1) : "";
+            assertThat(findings).as("a finding for the suppression " + s)
+                    .anyMatch(f -> f.contains(rule) && f.contains(finding));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void awsSolutionsFindsNothingUnsuppressed(Path file) {
+        VeleroStack stack = checked(file, true);
+        assertThat(findings(stack)).isEmpty();
+
+        // Every suppression says why, in more than a few words.
+        JsonNode template = TestApps.json(Template.fromStack(stack));
+        template.get("Resources").forEach(r -> r.at("/Metadata/cdk_nag/rules_to_suppress").forEach(s ->
+                assertThat(s.get("reason").asText().split(" ")).as(s.toString()).hasSizeGreaterThan(10)));
+    }
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Tests scripts/app.sh, the app command of cdk.json, in a copy of the project: the first run
+# builds, a run with nothing changed skips Maven, and a changed source file, pom.xml or
+# configuration is always in the template that the next run writes. Run by .ci/run.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$root/src" "$root/pom.xml" "$root/.mvn" "$root/cdk.json" "$root/scripts" "$work/"
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+
+context=$(node -e 'console.log(JSON.stringify(require(process.argv[1]).context))' "$work/cdk.json")
+# One run, as the CDK CLI starts the app: context in CDK_CONTEXT_JSON, output in CDK_OUTDIR.
+run() {
+  rm -rf "$work/out"
+  (cd "$work" && CDK_CONTEXT_JSON="$1" CDK_OUTDIR="$work/out" bash scripts/app.sh) 2> "$work/err"
+}
+template() { cat "$work/out/VeleroBackup.template.json"; }
+built() { grep -q 'compiling with Maven' "$work/err"; }
+fail() { echo "FAIL: $*"; cat "$work/err"; exit 1; }
+pass() { echo "ok: $*"; }
+
+run "$context" || fail "first run"
+built || fail "a fresh copy was not built"
+template | grep -q '"Description": "Velero on EKS' || fail "no template after the first run"
+pass "a fresh copy builds, then synthesizes"
+
+run "$context" || fail "second run"
+built && fail "nothing changed, yet Maven ran"
+pass "nothing changed: no Maven start"
+
+sleep 1 # file times have a resolution; keep edits distinguishable from the last build
+sed -i 's/(velero-irsa)"/(velero-irsa, edited)"/' "$work/src/io/github/veleroirsa/app/VeleroApp.java"
+run "$context" || fail "run after a source edit"
+built || fail "a changed source file was not compiled"
+template | grep -q '(velero-irsa, edited)' || fail "the edited source is not in the template"
+pass "a changed source file is compiled before synthesis"
+
+sleep 1
+touch "$work/pom.xml"
+run "$context" || fail "run after a pom.xml change"
+built || fail "a changed pom.xml did not rebuild the classpath"
+pass "a changed pom.xml rebuilds"
+
+sleep 1
+echo 'class Broken {' > "$work/src/io/github/veleroirsa/Broken.java"
+run "$context" && fail "a source that does not compile gave a template"
+rm "$work/src/io/github/veleroirsa/Broken.java"
+run "$context" || fail "run after fixing the compile error"
+built || fail "the fix after a failed build was not compiled"
+pass "a failed build is retried on the next run"
+
+edited=$(node -e 'const c = JSON.parse(process.argv[1]); c.velero.namespace = "velero-edited";
+  console.log(JSON.stringify(c))' "$context")
+run "$edited" || fail "run with an edited configuration"
+built && fail "a configuration change started Maven"
+template | grep -q 'system:serviceaccount:velero-edited:velero-rafay' || fail "the edited configuration is not in the template"
+pass "a changed configuration is read on the next run, without a build"
+
+rm "$work/target/velero-irsa-app.classpath"
+run "$context" || fail "run without the cached classpath"
+built || fail "a missing classpath cache was not rebuilt"
+pass "a missing classpath cache is rebuilt"
+echo "launcher: all checks passed"
