@@ -153,17 +153,6 @@ final class Rules {
         return value;
     }
 
-    private static final Pattern KMS_ALIAS = Pattern.compile("alias/[A-Za-z0-9/_-]{1,250}");
-
-    static String kmsKeyAlias(String field, String value) {
-        required(field, value);
-        if (!KMS_ALIAS.matcher(value).matches() || value.startsWith("alias/aws/")) {
-            throw new InvalidInputException(field, quote(value) + " is not a customer-managed key alias (expected"
-                    + " alias/ followed by letters, digits, '/', '_' and '-', not an AWS managed alias/aws/...)");
-        }
-        return value;
-    }
-
     private static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
 
     static String roleName(String field, String value) {
