@@ -130,6 +130,14 @@ public class TrustPolicySizeTest {
     }
 
     @Test
+    void theLongestPartitionIsTheLongestAwsCdkLibKnows() {
+        String longest = software.amazon.awscdk.regioninfo.RegionInfo.regionMap(
+                software.amazon.awscdk.regioninfo.FactName.PARTITION).values().stream()
+                .max(java.util.Comparator.comparingInt(String::length)).orElseThrow();
+        assertThat(TrustPolicySize.LONGEST_PARTITION).hasSameSizeAs(longest);
+    }
+
+    @Test
     void aPinnedAccountIsCountedAsWrittenAndStillFits() {
         // With the environment known, the ARNs are literal: the size is what IAM will see.
         Stack stack = new Stack(TestApps.app(Map.of(), null), "Pinned", StackProps.builder()
