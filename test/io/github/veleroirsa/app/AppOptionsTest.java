@@ -99,6 +99,34 @@ class AppOptionsTest {
     }
 
     @Test
+    void serviceAccountListsEbsKeysAndRoleControlsFromTheConfigFile() throws Exception {
+        JsonNode migration = AppRun.of(java.nio.file.Files.readString(
+                ConfigMatrix.FOLDER.resolve("pod-identity-migration.json")), null, null).template("VeleroBackup");
+        JsonNode trust = migration.findValue("AssumeRolePolicyDocument").get("Statement");
+        // backup: IRSA with both service accounts in one statement, and Pod Identity pinned; restore: the same.
+        assertThat(trust.get(0).toString()).contains("[\"system:serviceaccount:velero:velero\","
+                + "\"system:serviceaccount:velero:velero-datamover\"]");
+        assertThat(trust.get(1).toString()).contains("\"aws:RequestTag/eks-cluster-name\":\"prod-west\"");
+        assertThat(migration.toString().split("AWS::EKS::PodIdentityAssociation", -1)).hasSize(4); // 3 associations
+
+        JsonNode controls = AppRun.of(java.nio.file.Files.readString(
+                ConfigMatrix.FOLDER.resolve("encrypted-volumes-and-role-controls.json")), null, null)
+                .template("VeleroBackup");
+        JsonNode role = controls.findParent("AssumeRolePolicyDocument");
+        assertThat(role.get("RoleName").asText()).isEqualTo("velero-backup");
+        assertThat(role.get("Path").asText()).isEqualTo("/velero/");
+        assertThat(role.get("MaxSessionDuration").asInt()).isEqualTo(7200);
+        assertThat(role.get("PermissionsBoundary").asText()).endsWith(":policy/boundaries/platform");
+        assertThat(role.get("Tags").toString()).contains("{\"Key\":\"cost-center\",\"Value\":\"4711\"}");
+        assertThat(controls.toString()).contains("\"Sid\":\"VeleroEbsKeyGrants\"")
+                .contains("key/0f0e0d0c-0b0a-0908-0706-050403020100");
+
+        JsonNode fsOnly = AppRun.of(java.nio.file.Files.readString(
+                ConfigMatrix.FOLDER.resolve("file-system-backups-only.json")), null, null).template("VeleroBackup");
+        assertThat(fsOnly.findValue("PolicyDocument").toString()).doesNotContain("ec2:");
+    }
+
+    @Test
     void anExistingBucketIsImportedNotCreated() {
         AppRun run = AppRun.of("{\"existingBucketName\":\"org-velero-backups\",\"clusters\":[" + A + "}]}", null, null);
         JsonNode t = run.template("VeleroBackup");
