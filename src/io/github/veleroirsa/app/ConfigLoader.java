@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import software.constructs.Node;
 
@@ -259,7 +260,8 @@ public final class ConfigLoader {
         return parent.isEmpty() ? name : parent + "." + name;
     }
 
-    private static final java.util.regex.Pattern PLAIN_NAME = java.util.regex.Pattern.compile("[A-Za-z_$][A-Za-z0-9_$-]*");
+    /** A field name written as it is in a path; any other is quoted. */
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$-]*");
 
     private static String orRoot(String path) {
         return path.isEmpty() ? CONTEXT_KEY : path;

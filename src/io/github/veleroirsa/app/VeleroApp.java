@@ -1,9 +1,9 @@
 package io.github.veleroirsa.app;
 
-import io.github.veleroirsa.InvalidInputException;
-import java.io.PrintStream;
 import static io.github.veleroirsa.InvalidInputException.quote;
 
+import io.github.veleroirsa.InvalidInputException;
+import java.io.PrintStream;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.DefaultStackSynthesizer;
 import software.amazon.awscdk.Environment;
