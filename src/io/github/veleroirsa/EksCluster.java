@@ -19,8 +19,6 @@ public final class EksCluster {
 
     private final String name;
     private final String oidcIssuer;
-    private final String namespace;
-    private final String serviceAccount;
     private final String oidcProviderArn;
     private final String clusterName;
     private final List<ServiceAccount> serviceAccounts;
@@ -28,8 +26,9 @@ public final class EksCluster {
     private EksCluster(Builder b) {
         this.name = Rules.clusterName("name", b.name);
         this.oidcIssuer = b.oidcIssuer == null ? null : Rules.oidcIssuer("oidcIssuer", b.oidcIssuer);
-        this.namespace = Rules.namespace("namespace", b.namespace);
-        this.serviceAccount = Rules.serviceAccount("serviceAccount", b.serviceAccount);
+        // Checked even when serviceAccounts replaces them: a bad value is a mistake either way.
+        String namespace = Rules.namespace("namespace", b.namespace);
+        String serviceAccount = Rules.serviceAccount("serviceAccount", b.serviceAccount);
         if (b.oidcProviderArn != null && oidcIssuer == null) {
             throw new InvalidInputException("oidcIssuer", "missing (expected the issuer of the provider"
                     + " oidcProviderArn names)");
