@@ -170,9 +170,8 @@ public record VeleroConfig(
         try {
             props.build(); // checks the rules across clusters now, before any construct exists
         } catch (InvalidInputException e) {
-            // Construct props that the configuration names differently.
+            // A construct message that speaks of construct props, reworded in the configuration's terms.
             throw switch (e.getField()) {
-                case "maxSessionDuration" -> new InvalidInputException("maxSessionDurationSeconds", e.getProblem());
                 case "encryption" -> existingBucketName != null ? new InvalidInputException("encryption",
                         "KMS without kmsKeyArn or kmsKeyAlias cannot apply to an existing bucket (expected the"
                                 + " bucket's own key as kmsKeyArn, or no encryption field)") : e;
