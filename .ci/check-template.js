@@ -23,10 +23,17 @@ if (custom.length) problems.push(`custom resources: ${custom.map(r => r.Type)}`)
 const role = resources.find(r => r.Type === "AWS::IAM::Role");
 const statements = role ? role.Properties.AssumeRolePolicyDocument.Statement.length : 0;
 if (statements !== 2) problems.push(`trust statements: ${statements}, expected 2`);
+// Every cluster of the default configuration finds its wiring in exactly one Wiring* output.
+const wired = Object.entries(t.Outputs || {}).filter(([k]) => k.startsWith("Wiring"))
+  .flatMap(([, o]) => [...o.Description.matchAll(/\[([A-Za-z0-9_-]+)\]/g)].map(m => m[1]));
+const clusters = require(path.resolve("cdk.json")).context.velero.clusters.map(c => c.name);
+if (JSON.stringify([...wired].sort()) !== JSON.stringify([...clusters].sort())) {
+  problems.push(`wiring outputs name the clusters ${wired}, expected ${clusters}`);
+}
 if (problems.length) {
   console.error("FAIL: " + problems.join("; "));
   process.exit(1);
 }
 console.log(`template: ${resources.length} resources; ` +
   Object.entries(want).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(", ") +
-  `; ${statements} trust statements; no custom resource`);
+  `; ${statements} trust statements; no custom resource; wiring for ${wired.join(", ")}`);

@@ -21,6 +21,7 @@ public final class EksCluster {
     private final String oidcIssuer;
     private final String oidcProviderArn;
     private final String clusterName;
+    private final String region;
     private final List<ServiceAccount> serviceAccounts;
 
     private EksCluster(Builder b) {
@@ -37,6 +38,14 @@ public final class EksCluster {
                 ? null
                 : Rules.oidcProviderArn("oidcProviderArn", b.oidcProviderArn, oidcIssuer);
         this.clusterName = b.clusterName == null ? null : Rules.clusterName("clusterName", b.clusterName);
+        String issuerRegion = oidcIssuer == null ? null : Rules.issuerRegion(oidcIssuer);
+        String givenRegion = b.region == null ? null : Rules.region("region", b.region);
+        if (givenRegion != null && issuerRegion != null && !givenRegion.equals(issuerRegion)) {
+            throw new InvalidInputException("region", InvalidInputException.quote(givenRegion) + " is not the region"
+                    + " of the cluster's issuer " + InvalidInputException.quote(oidcIssuer) + " (expected "
+                    + issuerRegion + ", or no region: an EKS issuer names its cluster's region)");
+        }
+        this.region = givenRegion != null ? givenRegion : issuerRegion;
         if (b.serviceAccounts == null) {
             this.serviceAccounts = List.of(new ServiceAccount(namespace, serviceAccount));
         } else {
@@ -77,6 +86,16 @@ public final class EksCluster {
      */
     public String getOidcIssuer() {
         return oidcIssuer;
+    }
+
+    /**
+     * The cluster's AWS region: the one given with {@link Builder#region}, or else the one its EKS
+     * issuer names ({@code oidc.eks.<region>.amazonaws.com}); {@code null} when neither tells,
+     * and then the stack's region is assumed. Velero's volume snapshot location takes it: EBS
+     * snapshots are regional.
+     */
+    public String getRegion() {
+        return region;
     }
 
     /** The issuer as a URL: {@code https://} followed by {@link #getOidcIssuer()}. */
@@ -130,18 +149,20 @@ public final class EksCluster {
                 && Objects.equals(oidcIssuer, c.oidcIssuer)
                 && serviceAccounts.equals(c.serviceAccounts)
                 && Objects.equals(clusterName, c.clusterName)
+                && Objects.equals(region, c.region)
                 && Objects.equals(oidcProviderArn, c.oidcProviderArn);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, oidcIssuer, serviceAccounts, clusterName, oidcProviderArn);
+        return Objects.hash(name, oidcIssuer, serviceAccounts, clusterName, region, oidcProviderArn);
     }
 
     @Override
     public String toString() {
         return "EksCluster[name=" + name + ", oidcIssuer=" + oidcIssuer + ", subjects=" + getSubjects()
                 + (clusterName == null ? "" : ", clusterName=" + clusterName)
+                + (region == null ? "" : ", region=" + region)
                 + (oidcProviderArn == null ? "" : ", oidcProviderArn=" + oidcProviderArn) + "]";
     }
 
@@ -153,9 +174,22 @@ public final class EksCluster {
         private String serviceAccount = DEFAULT_SERVICE_ACCOUNT;
         private String oidcProviderArn;
         private String clusterName;
+        private String region;
         private List<ServiceAccount> serviceAccounts;
 
         private Builder() {}
+
+        /**
+         * The cluster's AWS region, like {@code eu-central-1}: where Velero's volume snapshot
+         * location takes EBS snapshots. An EKS issuer already names it; give it for a cluster
+         * without one (Pod Identity) that is not in the stack's region.
+         *
+         * @return this builder; default - the region the issuer names, else the stack's
+         */
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
 
         /**
          * The EKS cluster's name. With Pod Identity, the role's trust is pinned to it (the

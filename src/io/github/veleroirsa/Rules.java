@@ -108,6 +108,26 @@ final class Rules {
         return value;
     }
 
+    /** An AWS region name: {@code us-west-2}, {@code us-gov-west-1}, {@code eu-central-1}. */
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}");
+    /** An EKS issuer's host names the cluster's region. */
+    private static final Pattern EKS_ISSUER_REGION = Pattern.compile("oidc\\.eks\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?/.*");
+
+    static String region(String field, String value) {
+        required(field, value);
+        if (!REGION.matcher(value).matches()) {
+            throw new InvalidInputException(field, quote(value) + " is not an AWS region (expected a region"
+                    + " name like us-west-2 or eu-central-1)");
+        }
+        return value;
+    }
+
+    /** The region an EKS issuer names, or {@code null} for an issuer that is not EKS's. */
+    static String issuerRegion(String issuer) {
+        var m = EKS_ISSUER_REGION.matcher(issuer);
+        return m.matches() && REGION.matcher(m.group(1)).matches() ? m.group(1) : null;
+    }
+
     /** S3's rules for general purpose bucket names. */
     static String bucketName(String field, String value) {
         required(field, value);

@@ -43,6 +43,11 @@ final class TrustPolicySize {
         }
     }
 
+    /** The longest region name aws-cdk-lib knows, for a region that is a token until deployment. */
+    static String longestRegion() {
+        return Rare.LONGEST_REGION;
+    }
+
     /** The size of a policy document, resolved in the given stack. */
     static int of(Stack stack, PolicyDocument document) {
         return measure(stack.resolve(document));
@@ -50,49 +55,14 @@ final class TrustPolicySize {
 
     /** The size of an already resolved policy document (JSON as maps, lists and scalars). */
     static int measure(Object resolved) {
-        StringBuilder out = new StringBuilder();
-        render(resolved, out);
+        String json = Json.write(resolved, map -> map.size() == 1 ? literal(map) : null);
         int size = 0;
-        for (int i = 0; i < out.length(); i++) {
-            if (!Character.isWhitespace(out.charAt(i))) {
+        for (int i = 0; i < json.length(); i++) {
+            if (!Character.isWhitespace(json.charAt(i))) {
                 size++;
             }
         }
         return size;
-    }
-
-    /** Writes compact JSON, with CloudFormation's intrinsics replaced by their longest value. */
-    private static void render(Object value, StringBuilder out) {
-        if (value instanceof Map<?, ?> map) {
-            if (map.size() == 1) {
-                Object intrinsic = literal(map);
-                if (intrinsic != null) {
-                    string(intrinsic.toString(), out);
-                    return;
-                }
-            }
-            out.append('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                out.append(first ? "" : ",");
-                first = false;
-                string(String.valueOf(e.getKey()), out);
-                out.append(':');
-                render(e.getValue(), out);
-            }
-            out.append('}');
-        } else if (value instanceof List<?> list) {
-            out.append('[');
-            for (int i = 0; i < list.size(); i++) {
-                out.append(i == 0 ? "" : ",");
-                render(list.get(i), out);
-            }
-            out.append(']');
-        } else if (value instanceof String s) {
-            string(s, out);
-        } else {
-            out.append(value);
-        }
     }
 
     /** The longest value a string-valued intrinsic can take, or {@code null} if it is not one. */
@@ -121,24 +91,5 @@ final class TrustPolicySize {
             return String.join(separator, strings);
         }
         return null;
-    }
-
-    private static void string(String s, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
     }
 }

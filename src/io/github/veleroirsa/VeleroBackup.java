@@ -9,10 +9,12 @@ import java.util.Objects;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.CfnElement;
+import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.CfnResource;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.eks.CfnPodIdentityAssociation;
 import software.amazon.awscdk.services.iam.PrincipalWithConditions;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -357,57 +359,137 @@ public class VeleroBackup extends Construct {
     }
 
     /**
-     * A {@code velero install} command line for this bucket and role, for one cluster: the
-     * region of the backup and snapshot locations is the stack's.
+     * What one of the listed clusters applies to use this bucket and role: see
+     * {@link VeleroWiring}. The backup storage location's region is the bucket's (the stack's);
+     * the volume snapshot location's is the cluster's own ({@link EksCluster#getRegion()}, else
+     * the stack's): EBS snapshots are regional. The first of the cluster's service accounts is
+     * Velero's server.
+     *
+     * @throws IllegalArgumentException for a cluster that is not in this construct's props
      */
-    public String veleroInstallCommand(EksCluster cluster) {
-        ServiceAccount sa = cluster.getServiceAccounts().get(0);
-        String region = Stack.of(this).getRegion();
-        StringBuilder cmd = new StringBuilder("velero install --provider aws --plugins ")
-                .append(props.getVeleroPluginImage())
-                .append(" --bucket ").append(bucket.getBucketName())
-                .append(" --backup-location-config region=").append(region)
-                .append(props.isEbsSnapshots()
-                        ? " --snapshot-location-config region=" + region : " --use-volume-snapshots=false")
-                .append(" --no-secret --namespace ").append(sa.namespace())
-                .append(" --service-account-name ").append(sa.name());
-        if (props.getIdentity().irsa()) {
-            cmd.append(" --service-account-annotations ").append(ROLE_ARN_ANNOTATION).append('=')
-                    .append(role.getRoleArn());
+    public VeleroWiring wiring(EksCluster cluster) {
+        if (!props.getClusters().contains(cluster)) {
+            throw new IllegalArgumentException("wiring: " + cluster + " is not one of this VeleroBackup's clusters"
+                    + " (expected one of the EksCluster values given to its props)");
         }
-        return cmd.toString();
+        String stackRegion = Stack.of(this).getRegion();
+        return wiring(cluster, bucket.getBucketName(), stackRegion,
+                cluster.getRegion() != null ? cluster.getRegion() : stackRegion, role.getRoleArn());
+    }
+
+    private VeleroWiring wiring(EksCluster cluster, String bucketName, String bucketRegion, String clusterRegion,
+            String roleArn) {
+        ServiceAccount server = cluster.getServiceAccounts().get(0);
+        return new VeleroWiring(bucketName, bucketRegion, props.isEbsSnapshots() ? clusterRegion : null, roleArn,
+                props.getIdentity().irsa(), server.namespace(), server.name(), props.getVeleroPluginImage(),
+                props.isFileSystemBackups(), props.isFileSystemBackups() && !props.isEbsSnapshots());
     }
 
     /**
-     * Values for the vmware-tanzu Helm chart of Velero, as JSON (which Helm reads as YAML): the
-     * plugin, the service account and its role annotation, the backup storage location and,
-     * unless EBS snapshots are off, the volume snapshot location.
+     * The largest value CloudFormation is asked to hold in one output: CloudFormation documents
+     * no limit of its own for an output value, and 4,096 bytes is the limit it documents for the
+     * values nearest to one (a parameter value, an output's description).
      */
-    public String helmValues(EksCluster cluster) {
-        ServiceAccount sa = cluster.getServiceAccounts().get(0);
-        String region = Stack.of(this).getRegion();
-        Map<String, Object> serviceAccount = new LinkedHashMap<>();
-        serviceAccount.put("create", true);
-        serviceAccount.put("name", sa.name());
-        if (props.getIdentity().irsa()) {
-            serviceAccount.put("annotations", Map.of(ROLE_ARN_ANNOTATION, role.getRoleArn()));
+    public static final int MAX_OUTPUT_VALUE_BYTES = 4096;
+    /** CloudFormation's limit on the outputs of one template. */
+    public static final int MAX_OUTPUTS = 200;
+
+    /**
+     * Adds the clusters' wiring to the stack as outputs: one JSON output ({@link
+     * VeleroWiring#toOutput}) per group of clusters whose wiring is the same (same namespace,
+     * service account, snapshot region and role), so that a fleet stays within CloudFormation's
+     * 200 outputs. A group whose output would pass {@link #MAX_OUTPUT_VALUE_BYTES} (counted with
+     * the bucket name, role ARN and regions at their longest) is split. The outputs are named
+     * {@code Wiring<first cluster's name>}, with '-' and '_' dropped and the next letter raised,
+     * groups and clusters in name order; each output's description names its clusters as
+     * {@code [name]}.
+     *
+     * @param reserved how many other outputs the stack has, for the check against {@link #MAX_OUTPUTS}
+     * @return the output of every cluster, by cluster name, in name order
+     * @throws InvalidInputException when the outputs would not fit
+     */
+    public Map<String, CfnOutput> addWiringOutputs(int reserved) {
+        Stack stack = Stack.of(this);
+        // Clusters in name order, grouped by the wiring they get (tokens compare as their strings).
+        Map<VeleroWiring, List<EksCluster>> groups = new LinkedHashMap<>();
+        props.getClusters().stream()
+                .sorted(java.util.Comparator.comparing(EksCluster::getName))
+                .forEach(c -> groups.computeIfAbsent(wiring(c), w -> new ArrayList<>()).add(c));
+
+        String longestRoleArn = "arn:" + TrustPolicySize.LONGEST_PARTITION + ":iam::123456789012:role"
+                + (props.getRolePath() == null ? "/" : props.getRolePath())
+                + (props.getRoleName() == null ? "x".repeat(64) : props.getRoleName());
+        String longestBucket = props.getBucketName() != null ? props.getBucketName()
+                : props.getExistingBucket() != null && !Token.isUnresolved(bucket.getBucketName())
+                        ? bucket.getBucketName() : "x".repeat(63);
+        String longestRegion = Token.isUnresolved(stack.getRegion()) ? TrustPolicySize.longestRegion() : stack.getRegion();
+
+        List<List<EksCluster>> chunks = new ArrayList<>();
+        groups.forEach((w, clusters) -> {
+            EksCluster first = clusters.get(0);
+            VeleroWiring longest = wiring(first, longestBucket, longestRegion,
+                    first.getRegion() != null ? first.getRegion() : longestRegion, longestRoleArn);
+            List<EksCluster> chunk = new ArrayList<>();
+            for (EksCluster c : clusters) {
+                chunk.add(c);
+                if (chunk.size() > 1 && size(longest, chunk) > MAX_OUTPUT_VALUE_BYTES) {
+                    chunk.remove(chunk.size() - 1);
+                    chunks.add(chunk);
+                    chunk = new ArrayList<>(List.of(c));
+                }
+            }
+            int size = size(longest, chunk);
+            if (size > MAX_OUTPUT_VALUE_BYTES) {
+                throw new InvalidInputException("clusters", "the wiring of cluster " + InvalidInputException.quote(
+                        first.getName()) + " would take " + size + " bytes in one stack output, over "
+                        + MAX_OUTPUT_VALUE_BYTES + " (expected shorter values among rolePath, roleName, namespace,"
+                        + " serviceAccount, veleroPluginImage and the cluster's name)");
+            }
+            chunks.add(chunk);
+        });
+        if (reserved + chunks.size() > MAX_OUTPUTS) {
+            throw new InvalidInputException("clusters", props.getClusters().size() + " clusters need "
+                    + chunks.size() + " wiring outputs, and with the stack's " + reserved + " other outputs that is over"
+                    + " CloudFormation's limit of " + MAX_OUTPUTS + " outputs per template (expected clusters that"
+                    + " share namespace, service account, region and role, or the clusters split across stacks)");
         }
-        Map<String, Object> configuration = new LinkedHashMap<>();
-        configuration.put("backupStorageLocation", List.of(Map.of("name", "default", "provider", "aws",
-                "bucket", bucket.getBucketName(), "config", Map.of("region", region))));
-        if (props.isEbsSnapshots()) {
-            configuration.put("volumeSnapshotLocation", List.of(Map.of("name", "default", "provider", "aws",
-                    "config", Map.of("region", region))));
+
+        Map<String, CfnOutput> outputs = new LinkedHashMap<>();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (List<EksCluster> chunk : chunks) {
+            List<String> names = chunk.stream().map(EksCluster::getName).toList();
+            String id = "Wiring" + pascal(names.get(0));
+            for (int n = 2; !ids.add(id); n++) {
+                id = "Wiring" + pascal(names.get(0)) + n;
+            }
+            CfnOutput output = CfnOutput.Builder.create(stack, id)
+                    .description("Velero wiring (velero install, Helm values) for the clusters "
+                            + names.stream().map(n -> "[" + n + "]").collect(java.util.stream.Collectors.joining(" ")))
+                    .value(stack.toJsonString(wiring(chunk.get(0)).toOutput(names)))
+                    .build();
+            names.forEach(n -> outputs.put(n, output));
         }
-        Map<String, Object> values = new LinkedHashMap<>();
-        values.put("initContainers", List.of(Map.of("name", "velero-plugin-for-aws",
-                "image", props.getVeleroPluginImage(),
-                "volumeMounts", List.of(Map.of("mountPath", "/target", "name", "plugins")))));
-        values.put("configuration", configuration);
-        values.put("snapshotsEnabled", props.isEbsSnapshots());
-        values.put("credentials", Map.of("useSecret", false));
-        values.put("serviceAccount", Map.of("server", serviceAccount));
-        return Stack.of(this).toJsonString(values);
+        return Collections.unmodifiableMap(outputs);
+    }
+
+    private static int size(VeleroWiring wiring, List<EksCluster> clusters) {
+        return Json.write(wiring.toOutput(clusters.stream().map(EksCluster::getName).toList()))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
+    /** {@code prod-west_2} as {@code ProdWest2}: an output ID's letters and digits. */
+    private static String pascal(String name) {
+        StringBuilder out = new StringBuilder();
+        boolean upper = true;
+        for (char c : name.toCharArray()) {
+            if (c == '-' || c == '_') {
+                upper = true;
+            } else {
+                out.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return out.toString();
     }
 
     /** The backup bucket. */

@@ -37,6 +37,7 @@ public final class VeleroBackupProps {
     private final IBucket existingBucket;
     private final List<String> ebsKmsKeyArns;
     private final boolean ebsSnapshots;
+    private final boolean fileSystemBackups;
     private final String roleName;
     private final String permissionsBoundaryArn;
     private final String rolePath;
@@ -92,6 +93,7 @@ public final class VeleroBackupProps {
             }
         }
         this.ebsSnapshots = b.ebsSnapshots == null || b.ebsSnapshots;
+        this.fileSystemBackups = b.fileSystemBackups == null ? !ebsSnapshots : b.fileSystemBackups;
         List<String> keys = b.ebsKmsKeyArns == null ? List.of() : b.ebsKmsKeyArns;
         for (int i = 0; i < keys.size(); i++) {
             String arn = Rules.required("ebsKmsKeyArns[" + i + "]", keys.get(i));
@@ -278,6 +280,14 @@ public final class VeleroBackupProps {
         return ebsSnapshots;
     }
 
+    /**
+     * Whether the wiring deploys Velero's node-agent for file-system backups (Kopia); with EBS
+     * snapshots off, every volume is then backed up that way by default.
+     */
+    public boolean isFileSystemBackups() {
+        return fileSystemBackups;
+    }
+
     public String getRoleName() {
         return roleName;
     }
@@ -320,6 +330,7 @@ public final class VeleroBackupProps {
         private IBucket existingBucket;
         private List<String> ebsKmsKeyArns;
         private Boolean ebsSnapshots;
+        private Boolean fileSystemBackups;
         private String roleName;
         private String permissionsBoundaryArn;
         private String rolePath;
@@ -385,6 +396,18 @@ public final class VeleroBackupProps {
          */
         public Builder ebsSnapshots(Boolean ebsSnapshots) {
             this.ebsSnapshots = ebsSnapshots;
+            return this;
+        }
+
+        /**
+         * Whether Velero backs volumes up from the file system (Kopia): the wiring then deploys
+         * Velero's node-agent, and with {@code ebsSnapshots} false it backs up every volume that
+         * way by default. It needs no IAM permission beyond the bucket's.
+         *
+         * @return this builder; default - true when {@code ebsSnapshots} is false, else false
+         */
+        public Builder fileSystemBackups(Boolean fileSystemBackups) {
+            this.fileSystemBackups = fileSystemBackups;
             return this;
         }
 

@@ -33,6 +33,7 @@ public record VeleroConfig(
         Integer noncurrentVersionExpirationDays,
         String accessLogsBucketName,
         Boolean ebsSnapshots,
+        Boolean fileSystemBackups,
         List<String> ebsKmsKeyArns,
         String namespace,
         String serviceAccount,
@@ -157,6 +158,7 @@ public record VeleroConfig(
                 .maxTrustPolicyLength(maxTrustPolicyLength)
                 .accessLogsBucketName(accessLogsBucketName)
                 .ebsSnapshots(ebsSnapshots)
+                .fileSystemBackups(fileSystemBackups)
                 .ebsKmsKeyArns(ebsKmsKeyArns)
                 .roleName(roleName)
                 .rolePath(rolePath)
@@ -192,6 +194,7 @@ public record VeleroConfig(
                     .oidcIssuer(c.oidcIssuer())
                     .oidcProviderArn(c.oidcProviderArn())
                     .clusterName(c.clusterName())
+                    .region(c.region())
                     .namespace(ns)
                     .serviceAccount(sa);
             if (c.serviceAccounts() != null) {

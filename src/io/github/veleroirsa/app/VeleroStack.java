@@ -1,6 +1,5 @@
 package io.github.veleroirsa.app;
 
-import io.github.veleroirsa.EksCluster;
 import io.github.veleroirsa.VeleroBackup;
 import io.github.veleroirsa.VeleroBackupProps;
 import java.util.List;
@@ -58,18 +57,9 @@ public class VeleroStack extends Stack {
                     .value(Fn.join("", List.of(ROLE_ARN_ANNOTATION + "=", backup.getRole().getRoleArn())))
                     .build();
         }
-        // The first cluster's namespace and service account; the README says what to change for others.
-        EksCluster first = built.getClusters().get(0);
-        CfnOutput.Builder.create(this, "VeleroInstallCommand")
-                .description("velero install for " + first.getName() + " (the other clusters: change --namespace"
-                        + " and --service-account-name to theirs)")
-                .value(backup.veleroInstallCommand(first))
-                .build();
-        CfnOutput.Builder.create(this, "HelmValues")
-                .description("Values for the vmware-tanzu/velero Helm chart on " + first.getName() + " (JSON, which"
-                        + " Helm reads as YAML)")
-                .value(backup.helmValues(first))
-                .build();
+        // One JSON output per group of clusters that share their wiring; the README shows how a
+        // cluster finds its own.
+        backup.addWiringOutputs(getNode().getChildren().stream().filter(CfnOutput.class::isInstance).toList().size());
     }
 
     /** The construct inside, for tests and for apps that extend this stack. */

@@ -3,6 +3,7 @@ package io.github.veleroirsa.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.veleroirsa.Intrinsics;
 import io.github.veleroirsa.TestApps;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -11,67 +12,55 @@ import org.junit.jupiter.api.Test;
 class AppOptionsTest {
     static final String A = "{\"name\":\"backup\",\"oidcIssuer\":\"oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1\"";
 
-    /** A template's intrinsics with made-up values, to read an output as a person will. */
-    static String render(JsonNode value) {
-        if (value.isTextual()) {
-            return value.asText();
-        }
-        if (value.has("Fn::Join")) {
-            StringBuilder out = new StringBuilder();
-            value.get("Fn::Join").get(1).forEach(p -> out.append(render(p)));
-            return out.toString();
-        }
-        if (value.has("Ref")) {
-            return switch (value.get("Ref").asText()) {
-                case "AWS::Region" -> "us-west-1";
-                default -> "my-bucket";
-            };
-        }
-        if (value.has("Fn::GetAtt")) {
-            return "arn:aws:iam::111122223333:role/velero";
-        }
-        throw new AssertionError("unexpected " + value);
-    }
-
     @Test
-    void installCommandAndHelmValuesArePasteable() throws Exception {
-        AppRun run = AppRun.of("{\"namespace\":\"rafay-system\",\"serviceAccount\":\"velero-rafay\",\"clusters\":[" + A + "}]}",
-                null, null);
-        JsonNode outputs = run.template("VeleroBackup").get("Outputs");
-        String install = render(outputs.at("/VeleroInstallCommand/Value"));
-        assertThat(install).isEqualTo("velero install --provider aws --plugins velero/velero-plugin-for-aws:v1.14.0"
-                + " --bucket my-bucket --backup-location-config region=us-west-1 --snapshot-location-config"
-                + " region=us-west-1 --no-secret --namespace rafay-system --service-account-name velero-rafay"
-                + " --service-account-annotations eks.amazonaws.com/role-arn=arn:aws:iam::111122223333:role/velero");
-        JsonNode helm = TestApps.JSON.readTree(render(outputs.at("/HelmValues/Value")));
-        assertThat(helm.at("/serviceAccount/server/name").asText()).isEqualTo("velero-rafay");
-        assertThat(helm.at("/serviceAccount/server/annotations").get("eks.amazonaws.com/role-arn").asText())
-                .isEqualTo("arn:aws:iam::111122223333:role/velero");
-        assertThat(helm.at("/configuration/backupStorageLocation/0/bucket").asText()).isEqualTo("my-bucket");
-        assertThat(helm.at("/configuration/backupStorageLocation/0/config/region").asText()).isEqualTo("us-west-1");
-        assertThat(helm.at("/configuration/volumeSnapshotLocation/0/provider").asText()).isEqualTo("aws");
-        assertThat(helm.at("/initContainers/0/image").asText()).isEqualTo("velero/velero-plugin-for-aws:v1.14.0");
-        assertThat(helm.at("/credentials/useSecret").asBoolean()).isFalse();
+    void everyClusterGetsItsOwnWiringAndClustersThatShareItShareAnOutput() {
+        AppRun run = AppRun.of("{\"namespace\":\"rafay-system\",\"serviceAccount\":\"velero-rafay\",\"clusters\":[" + A
+                + "},{\"name\":\"restore\",\"oidcIssuer\":\"" + TestApps.ISSUER_B + "\"},{\"name\":\"eu\",\"oidcIssuer\":\""
+                + TestApps.ISSUER_C + "\",\"namespace\":\"velero\",\"serviceAccount\":\"velero\"}],\"maxTrustPolicyLength\":4096}", null, null);
+        JsonNode t = run.template("VeleroBackup");
+        Map<String, JsonNode> wiring = WiringOutputs.byCluster(t);
+        assertThat(wiring).containsOnlyKeys("backup", "restore", "eu");
+        // backup and restore differ only by name: one output; eu has its own namespace and region.
+        assertThat(wiring.get("backup")).isSameAs(wiring.get("restore"));
+        assertThat(wiring.get("backup").at("/helmValues/configuration/volumeSnapshotLocation/0/config/region").asText())
+                .isEqualTo("us-west-1");
+        assertThat(wiring.get("eu").at("/helmValues/configuration/volumeSnapshotLocation/0/config/region").asText())
+                .isEqualTo("eu-central-1");
+        // The bucket's region is the stack's, for every cluster.
+        assertThat(wiring.get("eu").at("/helmValues/configuration/backupStorageLocation/0/config/region").asText())
+                .isEqualTo(WiringOutputs.REGION);
+        assertThat(wiring.get("eu").get("namespace").asText()).isEqualTo("velero");
+        assertThat(wiring.get("backup").has("serviceAccountManifest")).isTrue();
+        assertThat(wiring.get("eu").has("serviceAccountManifest")).isFalse();
+        assertThat(t.get("Outputs").fieldNames()).toIterable().filteredOn(n -> n.startsWith("Wiring"))
+                .containsExactly("WiringBackup", "WiringEu");
     }
 
     @Test
     void thePluginImageIsAConfigField() {
         AppRun run = AppRun.of("{\"veleroPluginImage\":\"registry.example.com/velero-plugin-for-aws:v1.14.3\","
                 + "\"ebsSnapshots\":false,\"clusters\":[" + A + "}]}", null, null);
-        JsonNode outputs = run.template("VeleroBackup").get("Outputs");
-        String install = render(outputs.at("/VeleroInstallCommand/Value"));
-        assertThat(install).contains("--plugins registry.example.com/velero-plugin-for-aws:v1.14.3")
-                .contains("--use-volume-snapshots=false").doesNotContain("--snapshot-location-config");
+        JsonNode wiring = WiringOutputs.byCluster(run.template("VeleroBackup")).get("backup");
+        assertThat(wiring.at("/helmValues/initContainers/0/image").asText())
+                .isEqualTo("registry.example.com/velero-plugin-for-aws:v1.14.3");
+        // File-system backups follow ebsSnapshots: false unless set.
+        assertThat(wiring.at("/helmValues/deployNodeAgent").asBoolean()).isTrue();
+        JsonNode off = WiringOutputs.byCluster(AppRun.of("{\"fileSystemBackups\":false,\"ebsSnapshots\":false,"
+                + "\"clusters\":[" + A + "}]}", null, null).template("VeleroBackup")).get("backup");
+        assertThat(off.at("/helmValues/deployNodeAgent").asBoolean()).isFalse();
     }
 
     @Test
     void podIdentityNeedsNoAnnotation() {
-        AppRun run = AppRun.of("{\"identity\":\"POD_IDENTITY\",\"clusters\":[{\"name\":\"b\",\"clusterName\":\"prod\"}]}",
-                null, null);
+        AppRun run = AppRun.of("{\"identity\":\"POD_IDENTITY\",\"clusters\":[{\"name\":\"b\",\"clusterName\":\"prod\","
+                + "\"region\":\"eu-west-1\"}]}", null, null);
         assertThat(run.err()).isEmpty();
         JsonNode t = run.template("VeleroBackup");
         assertThat(t.get("Outputs").has("ServiceAccountAnnotation")).isFalse();
-        assertThat(render(t.at("/Outputs/VeleroInstallCommand/Value"))).doesNotContain("role-arn");
+        JsonNode wiring = WiringOutputs.byCluster(t).get("b");
+        assertThat(wiring.at("/helmValues/serviceAccount/server").has("annotations")).isFalse();
+        assertThat(wiring.at("/helmValues/configuration/volumeSnapshotLocation/0/config/region").asText())
+                .isEqualTo("eu-west-1");
         assertThat(t.toString()).doesNotContain("AWS::IAM::OIDCProvider").contains("AWS::EKS::PodIdentityAssociation");
     }
 
@@ -131,7 +120,9 @@ class AppOptionsTest {
         AppRun run = AppRun.of("{\"existingBucketName\":\"org-velero-backups\",\"clusters\":[" + A + "}]}", null, null);
         JsonNode t = run.template("VeleroBackup");
         assertThat(t.toString()).doesNotContain("AWS::S3::Bucket\"").contains(":s3:::org-velero-backups/*");
-        assertThat(render(t.at("/Outputs/BucketName/Value"))).isEqualTo("org-velero-backups");
+        assertThat(Intrinsics.resolve(t.at("/Outputs/BucketName/Value"), key -> null)).isEqualTo("org-velero-backups");
+        assertThat(WiringOutputs.byCluster(t).get("backup").at("/helmValues/configuration/backupStorageLocation/0/bucket")
+                .asText()).isEqualTo("org-velero-backups");
         AppRun both = AppRun.of("{\"existingBucketName\":\"org-velero-backups\",\"bucketName\":\"x-y-z\",\"clusters\":["
                 + A + "}]}", null, null);
         assertThat(both.err()).contains("bucketName: \"x-y-z\" is set together with existingBucketName");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.veleroirsa.Intrinsics;
 import io.github.veleroirsa.TestApps;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,20 +44,7 @@ class ScenarioFixturesTest {
 
     /** A Fn::Join written out as text, with the guide's partition and the account as ${AWS::AccountId}. */
     private static String render(JsonNode value) {
-        if (value.isTextual()) {
-            return value.asText();
-        }
-        if (value.has("Ref")) {
-            return switch (value.get("Ref").asText()) {
-                case "AWS::Partition" -> "aws";
-                case "AWS::AccountId" -> "${AWS::AccountId}";
-                default -> throw new AssertionError("unexpected Ref in a trust principal: " + value);
-            };
-        }
-        JsonNode join = value.get("Fn::Join");
-        StringBuilder out = new StringBuilder();
-        join.get(1).forEach(part -> out.append(render(part)));
-        return out.toString();
+        return Intrinsics.resolve(value, Map.of("AWS::Partition", "aws", "AWS::AccountId", "${AWS::AccountId}")::get);
     }
 
     private static void assertMatches(JsonNode synthesized, JsonNode guide) {

@@ -70,8 +70,7 @@ class VeleroAppTest {
     void outputsTheBucketTheRoleAndAnAnnotationReadyToPaste() {
         JsonNode outputs = defaults.template("VeleroBackup").get("Outputs");
         assertThat(outputs.fieldNames()).toIterable()
-                .containsExactlyInAnyOrder("BucketName", "RoleArn", "ServiceAccountAnnotation", "VeleroInstallCommand",
-                        "HelmValues");
+                .containsExactlyInAnyOrder("BucketName", "RoleArn", "ServiceAccountAnnotation", "WiringBackup");
         String bucket = TestApps.onlyLogicalId(defaultTemplate, "AWS::S3::Bucket");
         String role = TestApps.onlyLogicalId(defaultTemplate, "AWS::IAM::Role");
         assertThat(outputs.at("/BucketName/Value")).isEqualTo(parse("{'Ref':'" + bucket + "'}"));

@@ -1,0 +1,231 @@
+package io.github.veleroirsa;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What one cluster applies to use the backup role: a {@code velero install} command line, the
+ * manifest to apply before it when Velero's service account is not named {@code velero}, and
+ * values for the vmware-tanzu {@code velero} Helm chart. {@link VeleroBackup#wiring} makes one
+ * per cluster; its values may hold tokens (the bucket name, the role ARN) that resolve at deploy
+ * time.
+ *
+ * <p>Maps are ordered, so that the same wiring always prints the same JSON.
+ *
+ * @param bucket           the backup bucket's name
+ * @param bucketRegion     the bucket's region: the backup storage location's {@code region}
+ * @param snapshotRegion   the cluster's region, for the volume snapshot location; {@code null}
+ *                         when Velero takes no EBS snapshots
+ * @param roleArn          the role Velero assumes
+ * @param annotate         whether the service account carries the IRSA role annotation (IRSA
+ *                         and BOTH; Pod Identity needs none)
+ * @param namespace        Velero's namespace on the cluster
+ * @param serviceAccount   Velero's service account on the cluster
+ * @param pluginImage      the Velero AWS plugin image
+ * @param nodeAgent        whether Velero's node-agent runs, for file-system backups
+ * @param defaultVolumesToFsBackup whether every volume is backed up from the file system by default
+ */
+public record VeleroWiring(
+        String bucket,
+        String bucketRegion,
+        String snapshotRegion,
+        String roleArn,
+        boolean annotate,
+        String namespace,
+        String serviceAccount,
+        String pluginImage,
+        boolean nodeAgent,
+        boolean defaultVolumesToFsBackup) {
+
+    /**
+     * The service account {@code velero install} creates and binds itself. Under any other name,
+     * {@code velero install --service-account-name} creates neither the account nor its
+     * binding: {@link #serviceAccountManifest()} holds them.
+     */
+    public static final String VELERO_SERVICE_ACCOUNT = "velero";
+    /** The namespace {@code velero install} binds as {@code ClusterRoleBinding/velero}; others get {@code velero-<namespace>}. */
+    static final String VELERO_NAMESPACE = "velero";
+    /** The labels {@code velero install} puts on every object it makes. */
+    private static final Map<String, String> VELERO_LABELS = Map.of("component", "velero");
+
+    public VeleroWiring {
+        Objects.requireNonNull(bucket, "bucket");
+        Objects.requireNonNull(bucketRegion, "bucketRegion");
+        Objects.requireNonNull(roleArn, "roleArn");
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(serviceAccount, "serviceAccount");
+        Objects.requireNonNull(pluginImage, "pluginImage");
+    }
+
+    /** Whether {@code velero install} makes the service account itself (it is named {@code velero}). */
+    public boolean installMakesServiceAccount() {
+        return VELERO_SERVICE_ACCOUNT.equals(serviceAccount);
+    }
+
+    /**
+     * The {@code velero install} command line, for a shell: provider aws, the plugin, the bucket
+     * and its region, the snapshot location in the cluster's region (or none), the node-agent
+     * for file-system backups, no credentials secret, the namespace, and the service account:
+     * made and annotated by {@code velero install} when it is named {@code velero}, else named
+     * here and made by {@link #serviceAccountManifest()} first.
+     */
+    public String installCommand() {
+        List<String> args = new ArrayList<>(List.of("velero", "install", "--provider", "aws",
+                "--plugins", pluginImage, "--bucket", bucket, "--backup-location-config", "region=" + bucketRegion));
+        if (snapshotRegion != null) {
+            args.addAll(List.of("--snapshot-location-config", "region=" + snapshotRegion));
+        } else {
+            args.add("--use-volume-snapshots=false");
+        }
+        if (nodeAgent) {
+            args.add("--use-node-agent");
+        }
+        if (defaultVolumesToFsBackup) {
+            args.add("--default-volumes-to-fs-backup");
+        }
+        args.addAll(List.of("--no-secret", "--namespace", namespace));
+        if (!installMakesServiceAccount()) {
+            args.addAll(List.of("--service-account-name", serviceAccount));
+        } else if (annotate) {
+            args.addAll(List.of("--sa-annotations", VeleroBackup.ROLE_ARN_ANNOTATION + "=" + roleArn));
+        }
+        return String.join(" ", args);
+    }
+
+    /**
+     * What {@code velero install --service-account-name} expects to exist already, as a
+     * Kubernetes {@code List} for {@code kubectl apply -f -}: Velero's namespace with the labels
+     * {@code velero install} gives it, the service account (with the role annotation under IRSA)
+     * and the {@code cluster-admin} binding {@code velero install} would have made for an account
+     * named {@code velero}. {@code null} when the account is named {@code velero}: then
+     * {@code velero install} makes them itself.
+     */
+    public Map<String, Object> serviceAccountManifest() {
+        if (installMakesServiceAccount()) {
+            return null;
+        }
+        Map<String, String> namespaceLabels = new LinkedHashMap<>(VELERO_LABELS);
+        for (String mode : List.of("enforce", "audit", "warn")) {
+            namespaceLabels.put("pod-security.kubernetes.io/" + mode, "privileged");
+            namespaceLabels.put("pod-security.kubernetes.io/" + mode + "-version", "latest");
+        }
+        Map<String, Object> namespaceMeta = new LinkedHashMap<>();
+        namespaceMeta.put("name", namespace);
+        namespaceMeta.put("labels", namespaceLabels);
+
+        Map<String, Object> accountMeta = new LinkedHashMap<>();
+        accountMeta.put("name", serviceAccount);
+        accountMeta.put("namespace", namespace);
+        accountMeta.put("labels", VELERO_LABELS);
+        if (annotate) {
+            accountMeta.put("annotations", Map.of(VeleroBackup.ROLE_ARN_ANNOTATION, roleArn));
+        }
+
+        Map<String, Object> bindingMeta = new LinkedHashMap<>();
+        bindingMeta.put("name", VELERO_NAMESPACE.equals(namespace) ? "velero" : "velero-" + namespace);
+        bindingMeta.put("labels", VELERO_LABELS);
+        Map<String, Object> subject = new LinkedHashMap<>();
+        subject.put("kind", "ServiceAccount");
+        subject.put("namespace", namespace);
+        subject.put("name", serviceAccount);
+        Map<String, Object> roleRef = new LinkedHashMap<>();
+        roleRef.put("kind", "ClusterRole");
+        roleRef.put("name", "cluster-admin");
+        roleRef.put("apiGroup", "rbac.authorization.k8s.io");
+        Map<String, Object> binding = object("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", bindingMeta);
+        binding.put("subjects", List.of(subject));
+        binding.put("roleRef", roleRef);
+
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("apiVersion", "v1");
+        list.put("kind", "List");
+        list.put("items", List.of(object("v1", "Namespace", namespaceMeta),
+                object("v1", "ServiceAccount", accountMeta), binding));
+        return list;
+    }
+
+    private static Map<String, Object> object(String apiVersion, String kind, Map<String, Object> metadata) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("apiVersion", apiVersion);
+        o.put("kind", kind);
+        o.put("metadata", metadata);
+        return o;
+    }
+
+    /**
+     * Values for the vmware-tanzu {@code velero} Helm chart (12.x), for a release in
+     * {@link #namespace()}: the plugin as an init container, the default backup storage location,
+     * the volume snapshot location (or snapshots off), the node-agent, no credentials secret, and
+     * the service account the chart makes and binds, annotated under IRSA.
+     */
+    public Map<String, Object> helmValues() {
+        Map<String, Object> mount = new LinkedHashMap<>();
+        mount.put("mountPath", "/target");
+        mount.put("name", "plugins");
+        Map<String, Object> plugin = new LinkedHashMap<>();
+        plugin.put("name", "velero-plugin-for-aws");
+        plugin.put("image", pluginImage);
+        plugin.put("volumeMounts", List.of(mount));
+
+        Map<String, Object> bsl = location();
+        bsl.put("bucket", bucket);
+        bsl.put("default", true);
+        bsl.put("config", Map.of("region", bucketRegion));
+        Map<String, Object> configuration = new LinkedHashMap<>();
+        configuration.put("backupStorageLocation", List.of(bsl));
+        if (snapshotRegion != null) {
+            Map<String, Object> vsl = location();
+            vsl.put("config", Map.of("region", snapshotRegion));
+            configuration.put("volumeSnapshotLocation", List.of(vsl));
+        }
+        if (defaultVolumesToFsBackup) {
+            configuration.put("defaultVolumesToFsBackup", true);
+        }
+
+        Map<String, Object> server = new LinkedHashMap<>();
+        server.put("create", true);
+        server.put("name", serviceAccount);
+        if (annotate) {
+            server.put("annotations", Map.of(VeleroBackup.ROLE_ARN_ANNOTATION, roleArn));
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("initContainers", List.of(plugin));
+        values.put("configuration", configuration);
+        values.put("snapshotsEnabled", snapshotRegion != null);
+        values.put("deployNodeAgent", nodeAgent);
+        values.put("credentials", Map.of("useSecret", false));
+        values.put("serviceAccount", Map.of("server", server));
+        return values;
+    }
+
+    private static Map<String, Object> location() {
+        Map<String, Object> location = new LinkedHashMap<>();
+        location.put("name", "default");
+        location.put("provider", "aws");
+        return location;
+    }
+
+    /**
+     * Everything a cluster needs, as one JSON object for a stack output: the clusters it is for,
+     * the namespace and service account, the role ARN, the manifest to apply first (only when
+     * {@code velero install} cannot make the account), the {@code velero install} command and the
+     * Helm values.
+     */
+    public Map<String, Object> toOutput(List<String> clusters) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("clusters", List.copyOf(clusters));
+        out.put("namespace", namespace);
+        out.put("serviceAccount", serviceAccount);
+        out.put("roleArn", roleArn);
+        Map<String, Object> manifest = serviceAccountManifest();
+        if (manifest != null) {
+            out.put("serviceAccountManifest", manifest);
+        }
+        out.put("veleroInstall", installCommand());
+        out.put("helmValues", helmValues());
+        return out;
+    }
+}

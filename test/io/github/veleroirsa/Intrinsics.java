@@ -1,0 +1,49 @@
+package io.github.veleroirsa;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * CloudFormation's string intrinsics ({@code Fn::Join}, {@code Ref}, {@code Fn::GetAtt}) written
+ * out with values a test chooses, to read a template value as a person will after a deploy.
+ * The one resolver of the tests.
+ */
+public final class Intrinsics {
+    private Intrinsics() {}
+
+    /** Pseudo parameters and references as a deploy into account 111122223333, us-west-2, gives them. */
+    public static final Map<String, String> SAMPLE = Map.of(
+            "AWS::Partition", "aws",
+            "AWS::AccountId", "111122223333",
+            "AWS::Region", "us-west-2",
+            "AWS::URLSuffix", "amazonaws.com");
+
+    /**
+     * The value as text; {@code Ref} of a pseudo parameter or resource and {@code Fn::GetAtt} are
+     * looked up in {@code values} (keys: the {@code Ref} name, or {@code logicalId.attribute});
+     * anything else fails the test.
+     */
+    public static String resolve(JsonNode value, Function<String, String> values) {
+        if (value.isTextual()) {
+            return value.asText();
+        }
+        if (value.has("Fn::Join")) {
+            String separator = value.get("Fn::Join").get(0).asText();
+            StringBuilder out = new StringBuilder();
+            JsonNode parts = value.get("Fn::Join").get(1);
+            for (int i = 0; i < parts.size(); i++) {
+                out.append(i == 0 ? "" : separator).append(resolve(parts.get(i), values));
+            }
+            return out.toString();
+        }
+        String key = value.has("Ref") ? value.get("Ref").asText()
+                : value.has("Fn::GetAtt") ? value.get("Fn::GetAtt").get(0).asText() + "." + value.get("Fn::GetAtt").get(1).asText()
+                : null;
+        String resolved = key == null ? null : values.apply(key);
+        if (resolved == null) {
+            throw new AssertionError("no value for the intrinsic " + value);
+        }
+        return resolved;
+    }
+}

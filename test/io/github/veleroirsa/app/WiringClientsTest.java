@@ -1,0 +1,335 @@
+package io.github.veleroirsa.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.github.veleroirsa.TestApps;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The wiring outputs of every configuration in {@code test/configs}, given to the real clients:
+ * the velero CLI ({@code velero install ... --dry-run -o yaml}) and the vmware-tanzu Helm chart
+ * ({@code helm template}). For every cluster, what each client would apply must give Velero its
+ * service account, annotated with the role under IRSA and bound to cluster-admin, the backup
+ * storage location on the bucket in the bucket's region, a volume snapshot location in the
+ * cluster's region exactly when EBS snapshots are on, the AWS plugin, no credentials secret, and
+ * the node-agent exactly when file-system backups are on.
+ *
+ * <p>The expectations are read from the configuration file itself, not from the construct. The
+ * clients come from {@code scripts/clients.sh} (folder {@code VELERO_IRSA_CLIENTS}, default
+ * {@code ~/.cache/velero-irsa}); without them the test is skipped, except in CI ({@code CI=true}),
+ * where it fails.
+ */
+class WiringClientsTest {
+    static final Path CHART = Path.of("..", "shared", "clients", "velero-chart-12.1.0", "velero");
+    static final YAMLMapper YAML = new YAMLMapper();
+    static final String ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
+    static final Pattern EKS_ISSUER_REGION = Pattern.compile("(?:https://)?oidc\\.eks\\.([a-z0-9-]+)\\.amazonaws\\.com/.*");
+
+    static Path clients;
+    static Path kubeconfig;
+
+    @BeforeAll
+    static void findTheClients() throws IOException {
+        String env = System.getenv("VELERO_IRSA_CLIENTS");
+        clients = env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "velero-irsa");
+        List<String> missing = new ArrayList<>();
+        for (Path p : List.of(clients.resolve("helm"), clients.resolve("velero"))) {
+            if (!Files.isExecutable(p)) {
+                missing.add(p.toString());
+            }
+        }
+        if (!Files.isRegularFile(CHART.resolve("Chart.yaml"))) {
+            missing.add(CHART.toAbsolutePath().normalize().toString());
+        }
+        if (!missing.isEmpty()) {
+            String message = "the real clients are missing (" + String.join(", ", missing) + "): run"
+                    + " `bash scripts/clients.sh` (needs Go) and keep ../shared/clients beside the project";
+            if ("true".equals(System.getenv("CI"))) {
+                fail(message);
+            }
+            Assumptions.abort(message);
+        }
+        kubeconfig = Files.createTempFile("velero-irsa-kubeconfig", ".yaml");
+        // velero install --dry-run talks to no cluster, but wants a kubeconfig that names one.
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: dummy, cluster: {server: "https://127.0.0.1:1"}}]
+                users: [{name: dummy, user: {token: dummy}}]
+                contexts: [{name: dummy, context: {cluster: dummy, user: dummy}}]
+                current-context: dummy
+                """);
+    }
+
+    static Stream<Path> configurations() {
+        return ConfigMatrix.files().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configurations")
+    void everyClusterGetsVeleroOnTheRoleFromTheVeleroCliAndFromTheHelmChart(Path file) throws IOException {
+        JsonNode config = TestApps.JSON.readTree(file.toFile());
+        AppRun run = AppRun.of(Files.readString(file), null, null);
+        assertThat(run.err()).isEmpty();
+        Map<String, JsonNode> wiring = WiringOutputs.byCluster(run.template("VeleroBackup"));
+        List<String> names = new ArrayList<>();
+        config.get("clusters").forEach(c -> names.add(c.get("name").asText()));
+        assertThat(wiring.keySet()).as("every cluster has its wiring").containsExactlyInAnyOrderElementsOf(names);
+
+        for (JsonNode cluster : config.get("clusters")) {
+            Expected want = Expected.of(config, cluster);
+            JsonNode w = wiring.get(cluster.get("name").asText());
+
+            List<JsonNode> cli = new ArrayList<>(items(velero(w.get("veleroInstall").asText() + " --dry-run -o yaml")));
+            if (w.has("serviceAccountManifest")) {
+                List<JsonNode> manifest = items(w.get("serviceAccountManifest"));
+                assertThat(manifest).as("the manifest is what velero install makes for its own account")
+                        .containsExactlyElementsOf(whatVeleroInstallMakesFor(want));
+                cli.addAll(0, manifest);
+            } else {
+                assertThat(want.serviceAccount).isEqualTo("velero");
+            }
+            assertVeleroGetsTheRole("velero install for " + want.cluster, cli, want);
+
+            Path values = Files.createTempFile("velero-values", ".json");
+            TestApps.JSON.writeValue(values.toFile(), w.get("helmValues"));
+            List<JsonNode> chart = documents(run(List.of(clients.resolve("helm").toString(), "template", "velero",
+                    CHART.toString(), "-n", want.namespace, "-f", values.toString())));
+            assertVeleroGetsTheRole("helm template for " + want.cluster, chart, want);
+        }
+    }
+
+    /** What one configuration says a cluster gets, read from the file with the README's defaults. */
+    record Expected(String cluster, String namespace, String serviceAccount, boolean annotated, String bucket,
+            String snapshotRegion, boolean nodeAgent, boolean allVolumesFromFileSystem, String pluginImage) {
+        static Expected of(JsonNode config, JsonNode cluster) {
+            String namespace = text(config, "namespace", "velero");
+            String serviceAccount = text(config, "serviceAccount", "velero");
+            if (cluster.has("serviceAccounts")) {
+                JsonNode first = cluster.get("serviceAccounts").get(0);
+                namespace = text(first, "namespace", namespace);
+                serviceAccount = first.get("name").asText();
+            } else {
+                namespace = text(cluster, "namespace", namespace);
+                serviceAccount = text(cluster, "serviceAccount", serviceAccount);
+            }
+            boolean ebs = !config.has("ebsSnapshots") || config.get("ebsSnapshots").asBoolean();
+            boolean fsb = config.has("fileSystemBackups") ? config.get("fileSystemBackups").asBoolean() : !ebs;
+            String region = WiringOutputs.REGION;
+            if (cluster.has("region")) {
+                region = cluster.get("region").asText();
+            } else if (cluster.has("oidcIssuer")) {
+                Matcher m = EKS_ISSUER_REGION.matcher(cluster.get("oidcIssuer").asText());
+                if (m.matches()) {
+                    region = m.group(1);
+                }
+            }
+            return new Expected(cluster.get("name").asText(), namespace, serviceAccount,
+                    !"POD_IDENTITY".equals(text(config, "identity", "IRSA")),
+                    text(config, "existingBucketName", WiringOutputs.BUCKET), ebs ? region : null, fsb, fsb && !ebs,
+                    text(config, "veleroPluginImage", "velero/velero-plugin-for-aws:v1.14.0"));
+        }
+
+        private static String text(JsonNode node, String field, String otherwise) {
+            return node.has(field) ? node.get(field).asText() : otherwise;
+        }
+    }
+
+    /** The Namespace, ServiceAccount and ClusterRoleBinding the real CLI makes, for this account name. */
+    List<JsonNode> whatVeleroInstallMakesFor(Expected want) throws IOException {
+        String command = "velero install --provider aws --plugins velero/velero-plugin-for-aws:v1.14.0 --bucket b"
+                + " --no-secret --use-volume-snapshots=false"
+                + " --namespace " + want.namespace
+                + (want.annotated ? " --sa-annotations " + ROLE_ANNOTATION + "=" + WiringOutputs.ROLE_ARN : "")
+                + " --dry-run -o yaml";
+        List<JsonNode> made = new ArrayList<>();
+        for (JsonNode item : items(velero(command))) {
+            String kind = item.get("kind").asText();
+            if (List.of("Namespace", "ServiceAccount", "ClusterRoleBinding").contains(kind)) {
+                ObjectNode copy = item.deepCopy();
+                ((ObjectNode) copy.get("metadata")).remove("creationTimestamp");
+                copy.remove("status");
+                copy.remove("spec");
+                if (kind.equals("ServiceAccount")) {
+                    ((ObjectNode) copy.get("metadata")).put("name", want.serviceAccount);
+                }
+                if (kind.equals("ClusterRoleBinding")) {
+                    ((ObjectNode) copy.get("subjects").get(0)).put("name", want.serviceAccount);
+                }
+                made.add(copy);
+            }
+        }
+        made.sort(java.util.Comparator.comparingInt(i ->
+                List.of("Namespace", "ServiceAccount", "ClusterRoleBinding").indexOf(i.get("kind").asText())));
+        return made.stream().map(WiringClientsTest::withoutEmpty).toList();
+    }
+
+    static void assertVeleroGetsTheRole(String what, List<JsonNode> objects, Expected want) {
+        JsonNode deployment = only(what, objects, "Deployment", "velero", want.namespace);
+        JsonNode pod = deployment.at("/spec/template/spec");
+        assertThat(pod.get("serviceAccountName").asText()).as(what).isEqualTo(want.serviceAccount);
+        assertThat(pod.get("initContainers")).as(what + ": the AWS plugin").anySatisfy(c -> {
+            assertThat(c.get("image").asText()).isEqualTo(want.pluginImage);
+            assertThat(c.get("volumeMounts").findValuesAsText("mountPath")).contains("/target");
+        });
+        List<String> serverArgs = texts(pod.get("containers").get(0).get("args"));
+        assertThat(serverArgs.contains("--default-volumes-to-fs-backup=true") || serverArgs.contains("--default-volumes-to-fs-backup"))
+                .as(what + ": every volume from the file system by default").isEqualTo(want.allVolumesFromFileSystem);
+
+        JsonNode account = only(what, objects, "ServiceAccount", want.serviceAccount, want.namespace);
+        JsonNode annotation = account.at("/metadata/annotations").path(ROLE_ANNOTATION);
+        if (want.annotated) {
+            assertThat(annotation.asText()).as(what + ": the role annotation").isEqualTo(WiringOutputs.ROLE_ARN);
+        } else {
+            assertThat(annotation.isMissingNode()).as(what + ": no role annotation with Pod Identity").isTrue();
+        }
+        assertThat(objects).as(what + ": a binding of the account to cluster-admin").anySatisfy(o -> {
+            assertThat(o.get("kind").asText()).isEqualTo("ClusterRoleBinding");
+            assertThat(o.at("/roleRef/name").asText()).isEqualTo("cluster-admin");
+            assertThat(o.get("subjects")).anySatisfy(s -> {
+                assertThat(s.get("kind").asText()).isEqualTo("ServiceAccount");
+                assertThat(s.get("name").asText()).isEqualTo(want.serviceAccount);
+                assertThat(s.get("namespace").asText()).isEqualTo(want.namespace);
+            });
+        });
+
+        JsonNode bsl = only(what, objects, "BackupStorageLocation", "default", want.namespace);
+        assertThat(bsl.at("/spec/provider").asText()).isEqualTo("aws");
+        assertThat(bsl.at("/spec/objectStorage/bucket").asText()).as(what).isEqualTo(want.bucket);
+        assertThat(bsl.at("/spec/config/region").asText()).as(what + ": the bucket's region").isEqualTo(WiringOutputs.REGION);
+        assertThat(bsl.at("/spec/default").asBoolean()).as(what + ": the default location").isTrue();
+
+        List<JsonNode> vsl = all(objects, "VolumeSnapshotLocation");
+        if (want.snapshotRegion != null) {
+            assertThat(vsl).as(what).hasSize(1);
+            assertThat(vsl.get(0).at("/metadata/namespace").asText()).isEqualTo(want.namespace);
+            assertThat(vsl.get(0).at("/spec/provider").asText()).isEqualTo("aws");
+            assertThat(vsl.get(0).at("/spec/config/region").asText()).as(what + ": the cluster's region")
+                    .isEqualTo(want.snapshotRegion);
+        } else {
+            assertThat(vsl).as(what + ": no snapshot location without EBS snapshots").isEmpty();
+        }
+
+        assertThat(all(objects, "Secret")).as(what + ": no credentials secret").isEmpty();
+        List<JsonNode> nodeAgent = all(objects, "DaemonSet");
+        if (want.nodeAgent) {
+            assertThat(nodeAgent).as(what + ": the node-agent").hasSize(1);
+            assertThat(nodeAgent.get(0).at("/metadata/namespace").asText()).isEqualTo(want.namespace);
+            assertThat(nodeAgent.get(0).at("/spec/template/spec/serviceAccountName").asText())
+                    .isEqualTo(want.serviceAccount);
+        } else {
+            assertThat(nodeAgent).as(what + ": no node-agent").isEmpty();
+        }
+    }
+
+    static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(a -> out.add(a.asText()));
+        return out;
+    }
+
+    static JsonNode only(String what, List<JsonNode> objects, String kind, String name, String namespace) {
+        List<JsonNode> found = all(objects, kind).stream()
+                .filter(o -> o.at("/metadata/name").asText().equals(name))
+                .toList();
+        assertThat(found).as(what + ": one " + kind + " " + name).hasSize(1);
+        assertThat(found.get(0).at("/metadata/namespace").asText()).as(what + ": " + kind + "'s namespace")
+                .isEqualTo(namespace);
+        return found.get(0);
+    }
+
+    static List<JsonNode> all(List<JsonNode> objects, String kind) {
+        return objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
+    }
+
+    /** Runs a command line in bash, as a person pastes it, with the real velero first on the PATH. */
+    String velero(String commandLine) {
+        return run(List.of("bash", "-c", commandLine));
+    }
+
+    static String run(List<String> command) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false);
+            pb.environment().put("PATH", clients + java.io.File.pathSeparator + System.getenv("PATH"));
+            pb.environment().put("KUBECONFIG", kubeconfig.toString());
+            pb.environment().put("HOME", Files.createTempDirectory("velero-home").toString());
+            Process p = pb.start();
+            byte[] out = p.getInputStream().readAllBytes();
+            byte[] err = p.getErrorStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError(String.join(" ", command) + " failed: " + new String(err, StandardCharsets.UTF_8));
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The items of a Kubernetes List, given as YAML text or as a parsed object. */
+    static List<JsonNode> items(Object list) throws IOException {
+        JsonNode node = list instanceof JsonNode n ? n : YAML.readTree((String) list);
+        assertThat(node.get("kind").asText()).isEqualTo("List");
+        List<JsonNode> out = new ArrayList<>();
+        node.get("items").forEach(i -> out.add(withoutEmpty(i)));
+        return out;
+    }
+
+    /** Every document of a multi-document YAML stream, such as {@code helm template} prints. */
+    static List<JsonNode> documents(String yaml) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        try (var it = YAML.readerFor(JsonNode.class).<JsonNode>readValues(yaml)) {
+            while (it.hasNext()) {
+                JsonNode doc = it.next();
+                if (doc != null && doc.isObject() && doc.has("kind")) {
+                    out.add(doc);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The object without the {@code null} fields Kubernetes' printers add ({@code creationTimestamp: null}). */
+    static JsonNode withoutEmpty(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode copy = TestApps.JSON.createObjectNode();
+            node.fields().forEachRemaining(e -> {
+                if (!e.getValue().isNull()) {
+                    copy.set(e.getKey(), withoutEmpty(e.getValue()));
+                }
+            });
+            return copy;
+        }
+        return node;
+    }
+
+    @Test
+    void theRealVeleroCliRefusesAFlagItDoesNotHave() {
+        // The flag the outputs used to print: the CLI refuses it, so the checks above run a real parser.
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() ->
+                velero("velero install --provider aws --bucket b --no-secret --service-account-annotations a=b"
+                        + " --dry-run -o yaml"))).hasMessageContaining("unknown flag: --service-account-annotations");
+    }
+}

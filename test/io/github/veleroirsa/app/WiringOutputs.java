@@ -1,0 +1,61 @@
+package io.github.veleroirsa.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.veleroirsa.Intrinsics;
+import io.github.veleroirsa.TestApps;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The wiring outputs of a synthesized template, read as a person reads them after a deploy:
+ * every {@code Wiring*} output's value resolved with sample values and parsed, by cluster name.
+ */
+final class WiringOutputs {
+    static final String BUCKET = "velero-backups-sample";
+    static final String ROLE_ARN = "arn:aws:iam::111122223333:role/velero/VeleroBackup-Role-SAMPLE";
+    static final String REGION = Intrinsics.SAMPLE.get("AWS::Region");
+
+    private WiringOutputs() {}
+
+    /** The sample value of every intrinsic an output can hold: the bucket's name, the role's ARN, pseudo parameters. */
+    static String sample(JsonNode template, String key) {
+        if (Intrinsics.SAMPLE.containsKey(key)) {
+            return Intrinsics.SAMPLE.get(key);
+        }
+        String logicalId = key.endsWith(".Arn") ? key.substring(0, key.length() - 4) : key;
+        String type = template.at("/Resources/" + logicalId + "/Type").asText();
+        return switch (type + (key.endsWith(".Arn") ? ".Arn" : "")) {
+            case "AWS::S3::Bucket" -> BUCKET;
+            case "AWS::IAM::Role.Arn" -> ROLE_ARN;
+            default -> throw new AssertionError("no sample value for " + key + " (" + type + ")");
+        };
+    }
+
+    /** Each cluster's wiring object, by cluster name; fails if a cluster is in two outputs. */
+    static Map<String, JsonNode> byCluster(JsonNode template) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = template.get("Outputs").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getKey().startsWith("Wiring")) {
+                continue;
+            }
+            String text = Intrinsics.resolve(e.getValue().get("Value"), key -> sample(template, key));
+            JsonNode wiring;
+            try {
+                wiring = TestApps.JSON.readTree(text);
+            } catch (IOException ex) {
+                throw new UncheckedIOException("output " + e.getKey() + " is not JSON: " + text, ex);
+            }
+            for (JsonNode cluster : wiring.get("clusters")) {
+                assertThat(out.put(cluster.asText(), wiring)).as("cluster %s in two outputs", cluster).isNull();
+                assertThat(e.getValue().get("Description").asText()).contains("[" + cluster.asText() + "]");
+            }
+        }
+        return out;
+    }
+}
