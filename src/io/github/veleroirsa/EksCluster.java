@@ -23,47 +23,80 @@ public final class EksCluster {
     private final String clusterName;
     private final String region;
     private final List<ServiceAccount> serviceAccounts;
+    /** The first value that broke a rule, or {@code null}: reported with the cluster's index by the props. */
+    private final InvalidInputException problem;
 
-    private EksCluster(Builder b) {
-        this.name = Rules.clusterName("name", b.name);
-        this.oidcIssuer = b.oidcIssuer == null ? null : Rules.oidcIssuer("oidcIssuer", b.oidcIssuer);
-        // Checked even when serviceAccounts replaces them: a bad value is a mistake either way.
-        String namespace = Rules.namespace("namespace", b.namespace);
-        String serviceAccount = Rules.serviceAccount("serviceAccount", b.serviceAccount);
-        if (b.oidcProviderArn != null && oidcIssuer == null) {
-            throw new InvalidInputException("oidcIssuer", "missing (expected the issuer of the provider"
-                    + " oidcProviderArn names)");
-        }
-        this.oidcProviderArn = b.oidcProviderArn == null
-                ? null
-                : Rules.oidcProviderArn("oidcProviderArn", b.oidcProviderArn, oidcIssuer);
-        this.clusterName = b.clusterName == null ? null : Rules.clusterName("clusterName", b.clusterName);
-        String issuerRegion = oidcIssuer == null ? null : Rules.issuerRegion(oidcIssuer);
-        String givenRegion = b.region == null ? null : Rules.region("region", b.region);
-        if (givenRegion != null && issuerRegion != null && !givenRegion.equals(issuerRegion)) {
-            throw new InvalidInputException("region", InvalidInputException.quote(givenRegion) + " is not the region"
-                    + " of the cluster's issuer " + InvalidInputException.quote(oidcIssuer) + " (expected "
-                    + issuerRegion + ", or no region: an EKS issuer names its cluster's region)");
-        }
-        this.region = givenRegion != null ? givenRegion : issuerRegion;
-        if (b.serviceAccounts == null) {
-            this.serviceAccounts = List.of(new ServiceAccount(namespace, serviceAccount));
-        } else {
-            if (b.serviceAccounts.isEmpty()) {
-                throw new InvalidInputException("serviceAccounts", "[] is empty (expected at least one"
-                        + " {namespace, name})");
+    private EksCluster(Checked c, InvalidInputException problem) {
+        this.name = c == null ? null : c.name;
+        this.oidcIssuer = c == null ? null : c.oidcIssuer;
+        this.oidcProviderArn = c == null ? null : c.oidcProviderArn;
+        this.clusterName = c == null ? null : c.clusterName;
+        this.region = c == null ? null : c.region;
+        this.serviceAccounts = c == null ? null : c.serviceAccounts;
+        this.problem = problem;
+    }
+
+    /** A builder's values, each checked by its rule. */
+    private record Checked(String name, String oidcIssuer, String oidcProviderArn, String clusterName, String region,
+            List<ServiceAccount> serviceAccounts) {
+        static Checked of(Builder b) {
+            String name = Rules.clusterName("name", b.name);
+            String oidcIssuer = b.oidcIssuer == null ? null : Rules.oidcIssuer("oidcIssuer", b.oidcIssuer);
+            // Checked even when serviceAccounts replaces them: a bad value is a mistake either way.
+            String namespace = Rules.namespace("namespace", b.namespace);
+            String serviceAccount = Rules.serviceAccount("serviceAccount", b.serviceAccount);
+            if (b.oidcProviderArn != null && oidcIssuer == null) {
+                throw new InvalidInputException("oidcIssuer", "missing (expected the issuer of the provider"
+                        + " oidcProviderArn names)");
             }
-            Set<ServiceAccount> seen = new HashSet<>();
-            for (int i = 0; i < b.serviceAccounts.size(); i++) {
-                ServiceAccount sa = Rules.required("serviceAccounts[" + i + "]", b.serviceAccounts.get(i));
-                if (!seen.add(sa)) {
-                    throw new InvalidInputException("serviceAccounts[" + i + "]", InvalidInputException.quote(
-                            sa.namespace() + "/" + sa.name()) + " is listed twice (expected each service"
-                            + " account once)");
+            String oidcProviderArn = b.oidcProviderArn == null
+                    ? null
+                    : Rules.oidcProviderArn("oidcProviderArn", b.oidcProviderArn, oidcIssuer);
+            String clusterName = b.clusterName == null ? null : Rules.clusterName("clusterName", b.clusterName);
+            String issuerRegion = oidcIssuer == null ? null : Rules.issuerRegion(oidcIssuer);
+            String givenRegion = b.region == null ? null : Rules.region("region", b.region);
+            if (givenRegion != null && issuerRegion != null && !givenRegion.equals(issuerRegion)) {
+                throw new InvalidInputException("region", InvalidInputException.quote(givenRegion) + " is not the"
+                        + " region of the cluster's issuer " + InvalidInputException.quote(oidcIssuer) + " (expected "
+                        + issuerRegion + ", or no region: an EKS issuer names its cluster's region)");
+            }
+            List<ServiceAccount> accounts;
+            if (b.serviceAccounts == null) {
+                accounts = List.of(new ServiceAccount(namespace, serviceAccount));
+            } else {
+                if (b.serviceAccounts.isEmpty()) {
+                    throw new InvalidInputException("serviceAccounts", "[] is empty (expected at least one"
+                            + " {namespace, name})");
                 }
+                Set<ServiceAccount> seen = new HashSet<>();
+                for (int i = 0; i < b.serviceAccounts.size(); i++) {
+                    ServiceAccount sa = Rules.required("serviceAccounts[" + i + "]", b.serviceAccounts.get(i));
+                    if (!seen.add(sa)) {
+                        throw new InvalidInputException("serviceAccounts[" + i + "]", InvalidInputException.quote(
+                                sa.namespace() + "/" + sa.name()) + " is listed twice (expected each service"
+                                + " account once)");
+                    }
+                }
+                accounts = List.copyOf(b.serviceAccounts);
             }
-            this.serviceAccounts = List.copyOf(b.serviceAccounts);
+            return new Checked(name, oidcIssuer, oidcProviderArn, clusterName,
+                    givenRegion != null ? givenRegion : issuerRegion, accounts);
         }
+    }
+
+    /**
+     * Throws what {@link Builder#build()} found wrong with this cluster, if anything. {@link
+     * VeleroBackupProps.Builder#build()} does this for every cluster, with the field under the
+     * cluster's place in the list ({@code clusters[1].oidcIssuer}); so does every getter.
+     *
+     * @return this cluster, when every value is valid
+     * @throws InvalidInputException naming the first value that breaks a rule
+     */
+    public EksCluster check() {
+        if (problem != null) {
+            throw problem;
+        }
+        return this;
     }
 
     public static Builder builder() {
@@ -75,6 +108,7 @@ public final class EksCluster {
      * derive from it, so renaming a cluster replaces its provider. Need not be the EKS name.
      */
     public String getName() {
+        check();
         return name;
     }
 
@@ -85,6 +119,7 @@ public final class EksCluster {
      * prefix of the IAM condition keys {@code <issuer>:sub} and {@code <issuer>:aud}.
      */
     public String getOidcIssuer() {
+        check();
         return oidcIssuer;
     }
 
@@ -95,16 +130,18 @@ public final class EksCluster {
      * snapshots are regional.
      */
     public String getRegion() {
+        check();
         return region;
     }
 
-    /** The issuer as a URL: {@code https://} followed by {@link #getOidcIssuer()}. */
+    /** The issuer as a URL: {@code https://} followed by {@link #getOidcIssuer()}; {@code null} without one. */
     public String getOidcIssuerUrl() {
-        return Rules.HTTPS + oidcIssuer;
+        return check().oidcIssuer == null ? null : Rules.HTTPS + oidcIssuer;
     }
 
     /** The EKS cluster name, for Pod Identity; {@code null} if not given. */
     public String getClusterName() {
+        check();
         return clusterName;
     }
 
@@ -114,38 +151,41 @@ public final class EksCluster {
      * {@link #getServiceAccount()}.
      */
     public List<ServiceAccount> getServiceAccounts() {
+        check();
         return serviceAccounts;
     }
 
     /** The {@code sub} claims of {@link #getServiceAccounts()}, in order. */
     public List<String> getSubjects() {
-        return serviceAccounts.stream().map(ServiceAccount::subject).toList();
+        return getServiceAccounts().stream().map(ServiceAccount::subject).toList();
     }
 
     /** The namespace Velero runs in on this cluster (the first service account's, when several). */
     public String getNamespace() {
-        return serviceAccounts.get(0).namespace();
+        return getServiceAccounts().get(0).namespace();
     }
 
     /** The service account Velero runs as on this cluster (the first, when several). */
     public String getServiceAccount() {
-        return serviceAccounts.get(0).name();
+        return getServiceAccounts().get(0).name();
     }
 
     /** The {@code sub} claim of the first service account's tokens: {@code system:serviceaccount:<ns>:<sa>}. */
     public String getSubject() {
-        return serviceAccounts.get(0).subject();
+        return getServiceAccounts().get(0).subject();
     }
 
     /** The ARN of an existing IAM OIDC provider for this issuer, or {@code null} to create one. */
     public String getOidcProviderArn() {
+        check();
         return oidcProviderArn;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof EksCluster c
-                && name.equals(c.name)
+                && Objects.equals(problem, c.problem)
+                && Objects.equals(name, c.name)
                 && Objects.equals(oidcIssuer, c.oidcIssuer)
                 && serviceAccounts.equals(c.serviceAccounts)
                 && Objects.equals(clusterName, c.clusterName)
@@ -155,11 +195,14 @@ public final class EksCluster {
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, oidcIssuer, serviceAccounts, clusterName, region, oidcProviderArn);
+        return Objects.hash(name, oidcIssuer, serviceAccounts, clusterName, region, oidcProviderArn, problem);
     }
 
     @Override
     public String toString() {
+        if (problem != null) {
+            return "EksCluster[invalid: " + problem.getMessage() + "]";
+        }
         return "EksCluster[name=" + name + ", oidcIssuer=" + oidcIssuer + ", subjects=" + getSubjects()
                 + (clusterName == null ? "" : ", clusterName=" + clusterName)
                 + (region == null ? "" : ", region=" + region)
@@ -270,9 +313,18 @@ public final class EksCluster {
             return this;
         }
 
-        /** @throws InvalidInputException naming the first value that breaks a rule */
+        /**
+         * Builds the cluster and checks every value. A value that breaks a rule is reported by
+         * {@link VeleroBackupProps.Builder#build()} with the cluster's place in the list
+         * ({@code clusters[1].oidcIssuer: ...}), the same path the app's configuration uses; or
+         * at once with {@link EksCluster#check()}. Until then no getter returns a value.
+         */
         public EksCluster build() {
-            return new EksCluster(this);
+            try {
+                return new EksCluster(Checked.of(this), null);
+            } catch (InvalidInputException e) {
+                return new EksCluster(null, e);
+            }
         }
     }
 }

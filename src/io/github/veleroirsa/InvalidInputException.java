@@ -56,7 +56,12 @@ public final class InvalidInputException extends IllegalArgumentException {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20 || Character.isWhitespace(c) && c != ' ') {
+                    boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length()
+                            && Character.isLowSurrogate(value.charAt(i + 1));
+                    if (pair) {
+                        out.append(c).append(value.charAt(++i));
+                    } else if (c < 0x20 || Character.isWhitespace(c) && c != ' ' || Character.isSurrogate(c)) {
+                        // A lone surrogate cannot be printed in UTF-8: it would reach the terminal as '?'.
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);

@@ -67,6 +67,11 @@ final class Rules {
      */
     static String oidcIssuer(String field, String value) {
         required(field, value);
+        if (value.startsWith("arn:")) {
+            throw new InvalidInputException(field, quote(value) + " is an ARN, not an issuer URL (expected the"
+                    + " cluster's issuer, like https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE;"
+                    + " an existing OIDC provider's ARN goes in oidcProviderArn, beside the issuer)");
+        }
         String rest = value;
         if (rest.startsWith(HTTPS)) {
             rest = rest.substring(HTTPS.length());

@@ -75,9 +75,12 @@ public class VeleroBackup extends Construct {
         Objects.requireNonNull(props, "props");
         this.props = props;
 
+        // Everything per cluster in name order, so that the list's order changes no byte of the template.
+        List<EksCluster> clusters = byName(props.getClusters());
+
         // The trust first: a policy IAM would refuse stops here, before any resource exists.
         List<List<IPrincipal>> trust = new ArrayList<>();
-        for (EksCluster cluster : props.getClusters()) {
+        for (EksCluster cluster : clusters) {
             trust.add(trustOf(cluster, props));
         }
         List<IPrincipal> shared = props.getIdentity().podIdentity() && !props.isPodIdentityPinning()
@@ -153,7 +156,7 @@ public class VeleroBackup extends Construct {
         Construct providerScope = new Construct(this, "OidcProviders");
         Map<String, IOidcProvider> providers = new LinkedHashMap<>();
         List<Construct> createdProviders = new ArrayList<>();
-        for (EksCluster cluster : props.getIdentity().irsa() ? props.getClusters() : List.<EksCluster>of()) {
+        for (EksCluster cluster : props.getIdentity().irsa() ? clusters : List.<EksCluster>of()) {
             if (cluster.getOidcProviderArn() != null) {
                 providers.put(cluster.getName(), OidcProviderNative.fromOidcProviderArn(
                         providerScope, cluster.getName(), cluster.getOidcProviderArn()));
@@ -188,7 +191,7 @@ public class VeleroBackup extends Construct {
         Map<String, CfnPodIdentityAssociation> associations = new LinkedHashMap<>();
         if (props.getIdentity().podIdentity()) {
             Construct associationScope = new Construct(this, "PodIdentityAssociations");
-            for (EksCluster cluster : props.getClusters()) {
+            for (EksCluster cluster : clusters) {
                 if (cluster.getClusterName() == null) {
                     continue;
                 }
@@ -404,17 +407,17 @@ public class VeleroBackup extends Construct {
      * groups and clusters in name order; each output's description names its clusters as
      * {@code [name]}.
      *
-     * @param reserved how many other outputs the stack has, for the check against {@link #MAX_OUTPUTS}
+     * <p>Call it after the stack's other outputs: they count against {@link #MAX_OUTPUTS} too.
+     *
      * @return the output of every cluster, by cluster name, in name order
      * @throws InvalidInputException when the outputs would not fit
      */
-    public Map<String, CfnOutput> addWiringOutputs(int reserved) {
+    public Map<String, CfnOutput> addWiringOutputs() {
         Stack stack = Stack.of(this);
+        long reserved = stack.getNode().findAll().stream().filter(CfnOutput.class::isInstance).count();
         // Clusters in name order, grouped by the wiring they get (tokens compare as their strings).
         Map<VeleroWiring, List<EksCluster>> groups = new LinkedHashMap<>();
-        props.getClusters().stream()
-                .sorted(java.util.Comparator.comparing(EksCluster::getName))
-                .forEach(c -> groups.computeIfAbsent(wiring(c), w -> new ArrayList<>()).add(c));
+        byName(props.getClusters()).forEach(c -> groups.computeIfAbsent(wiring(c), w -> new ArrayList<>()).add(c));
 
         String longestRoleArn = "arn:" + TrustPolicySize.LONGEST_PARTITION + ":iam::123456789012:role"
                 + (props.getRolePath() == null ? "/" : props.getRolePath())
@@ -472,6 +475,10 @@ public class VeleroBackup extends Construct {
         return Collections.unmodifiableMap(outputs);
     }
 
+    private static List<EksCluster> byName(List<EksCluster> clusters) {
+        return clusters.stream().sorted(java.util.Comparator.comparing(EksCluster::getName)).toList();
+    }
+
     private static int size(VeleroWiring wiring, List<EksCluster> clusters) {
         return Json.write(wiring.toOutput(clusters.stream().map(EksCluster::getName).toList()))
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
@@ -520,7 +527,7 @@ public class VeleroBackup extends Construct {
         return podIdentityAssociations;
     }
 
-    /** The OIDC provider of every cluster, created or imported, keyed by cluster name in list order. */
+    /** The OIDC provider of every cluster, created or imported, keyed by cluster name in name order. */
     public Map<String, IOidcProvider> getOidcProviders() {
         return oidcProviders;
     }

@@ -170,6 +170,11 @@ public final class VeleroBackupProps {
         Map<String, Integer> issuers = new HashMap<>();
         for (int i = 0; i < clusters.size(); i++) {
             EksCluster c = Rules.required("clusters[" + i + "]", clusters.get(i));
+            try {
+                c.check();
+            } catch (InvalidInputException e) {
+                throw e.under("clusters[" + i + "]");
+            }
             if (identity.irsa() && c.getOidcIssuer() == null) {
                 throw new InvalidInputException("clusters[" + i + "].oidcIssuer", "missing (expected the cluster's"
                         + " issuer as `aws eks describe-cluster --query cluster.identity.oidc.issuer` prints it;"

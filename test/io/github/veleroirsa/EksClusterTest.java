@@ -39,7 +39,7 @@ class EksClusterTest {
         "http://oidc.eks.us-west-1.amazonaws.com/id/ABC",
         "ftp://oidc.eks.us-west-1.amazonaws.com/id/ABC"})
     void failsOnASchemeOtherThanHttps(String issuer) {
-        assertThatThrownBy(() -> valid().oidcIssuer(issuer).build())
+        assertThatThrownBy(() -> valid().oidcIssuer(issuer).build().check())
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessage("oidcIssuer: \"" + issuer + "\" is not an https URL (expected the cluster's issuer as"
                         + " `aws eks describe-cluster --query cluster.identity.oidc.issuer` prints it, like"
@@ -54,7 +54,7 @@ class EksClusterTest {
         " https://oidc.eks.us-west-1.amazonaws.com/id/ABC", "https://oidc.eks.us-west-1.amazonaws.com/id/ABC//",
         "https://-oidc.example.com/id"})
     void failsOnAnIssuerThatIsNotHostAndPath(String issuer) {
-        assertThatThrownBy(() -> valid().oidcIssuer(issuer).build())
+        assertThatThrownBy(() -> valid().oidcIssuer(issuer).build().check())
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessage("oidcIssuer: " + InvalidInputException.quote(issuer) + " is not an OIDC issuer URL"
                         + " (expected https://, a lowercase host name and a path, with no port, query or fragment,"
@@ -66,7 +66,7 @@ class EksClusterTest {
         String prefix = "https://oidc.example.com/";
         String at255 = prefix + "a".repeat(255 - prefix.length());
         assertThat(valid().oidcIssuer(at255).build().getOidcIssuerUrl()).hasSize(255);
-        assertThatThrownBy(() -> valid().oidcIssuer(at255 + "a").build())
+        assertThatThrownBy(() -> valid().oidcIssuer(at255 + "a").build().check())
                 .hasMessage("oidcIssuer: \"" + at255 + "a\" is 256 characters long as an https URL (expected at most"
                         + " 255, IAM's limit for an OIDC provider URL)");
     }
@@ -74,14 +74,14 @@ class EksClusterTest {
     @Test
     void acceptsA63CharacterNamespaceAndFailsOn64() {
         assertThat(valid().namespace("n".repeat(63)).build().getNamespace()).hasSize(63);
-        assertThatThrownBy(() -> valid().namespace("n".repeat(64)).build())
+        assertThatThrownBy(() -> valid().namespace("n".repeat(64)).build().check())
                 .hasMessageStartingWith("namespace: \"" + "n".repeat(64) + "\" is not a valid namespace");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "Velero_NS", "velero.ns", "-velero", "velero-", "VELERO"})
     void failsOnANamespaceThatIsNotADns1123Label(String namespace) {
-        assertThatThrownBy(() -> valid().namespace(namespace).build())
+        assertThatThrownBy(() -> valid().namespace(namespace).build().check())
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessage("namespace: \"" + namespace + "\" is not a valid namespace (expected a DNS-1123 label:"
                         + " at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit)");
@@ -92,14 +92,14 @@ class EksClusterTest {
         String at253 = ("a".repeat(62) + ".").repeat(4) + "a";
         assertThat(at253).hasSize(253);
         assertThat(valid().serviceAccount(at253).build().getServiceAccount()).isEqualTo(at253);
-        assertThatThrownBy(() -> valid().serviceAccount(at253 + "a").build())
+        assertThatThrownBy(() -> valid().serviceAccount(at253 + "a").build().check())
                 .hasMessageStartingWith("serviceAccount: \"" + at253 + "a\" is not a valid service account name");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "Velero", "velero_sa", "velero..sa", ".velero", "velero.", "velero sa"})
     void failsOnAServiceAccountThatIsNotADns1123Subdomain(String serviceAccount) {
-        assertThatThrownBy(() -> valid().serviceAccount(serviceAccount).build())
+        assertThatThrownBy(() -> valid().serviceAccount(serviceAccount).build().check())
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessage("serviceAccount: \"" + serviceAccount + "\" is not a valid service account name (expected"
                         + " a DNS-1123 subdomain: at most 253 lowercase letters, digits, '-' and '.', each part"
@@ -109,26 +109,26 @@ class EksClusterTest {
     @Test
     void acceptsA100CharacterNameAndFailsOn101() {
         assertThat(valid().name("c".repeat(100)).build().getName()).hasSize(100);
-        assertThatThrownBy(() -> valid().name("c".repeat(101)).build())
+        assertThatThrownBy(() -> valid().name("c".repeat(101)).build().check())
                 .hasMessageStartingWith("name: \"" + "c".repeat(101) + "\" is not a valid cluster name");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "-backup", "back/up", "back up", "bäckup"})
     void failsOnANameThatIsNotAnEksClusterName(String name) {
-        assertThatThrownBy(() -> valid().name(name).build())
+        assertThatThrownBy(() -> valid().name(name).build().check())
                 .hasMessage("name: \"" + name + "\" is not a valid cluster name (expected 1 to 100 letters, digits,"
                         + " '-' and '_', starting with a letter or digit, as EKS names clusters)");
     }
 
     @Test
     void failsOnAMissingNameAndOnAProviderWithoutIssuer() {
-        assertThatThrownBy(() -> EksCluster.builder().oidcIssuer(ISSUER_A).build())
+        assertThatThrownBy(() -> EksCluster.builder().oidcIssuer(ISSUER_A).build().check())
                 .hasMessage("name: missing (expected a value)");
         // The issuer is optional in itself (Pod Identity needs none), not with a provider ARN.
         assertThat(EksCluster.builder().name("backup").build().getOidcIssuer()).isNull();
         assertThatThrownBy(() -> EksCluster.builder().name("backup")
-                .oidcProviderArn("arn:aws:iam::111122223333:oidc-provider/" + HOST_PATH).build())
+                .oidcProviderArn("arn:aws:iam::111122223333:oidc-provider/" + HOST_PATH).build().check())
                 .hasMessage("oidcIssuer: missing (expected the issuer of the provider oidcProviderArn names)");
     }
 
@@ -143,7 +143,7 @@ class EksClusterTest {
     @Test
     void failsOnAProviderArnOfAnotherIssuer() {
         String arn = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-1.amazonaws.com/id/OTHER";
-        assertThatThrownBy(() -> valid().oidcProviderArn(arn).build())
+        assertThatThrownBy(() -> valid().oidcProviderArn(arn).build().check())
                 .hasMessage("oidcProviderArn: \"" + arn + "\" is the provider of"
                         + " \"oidc.eks.us-west-1.amazonaws.com/id/OTHER\", not of this cluster's issuer \"" + HOST_PATH
                         + "\" (expected the ARN that ends in oidc-provider/" + HOST_PATH + ")");
@@ -156,7 +156,7 @@ class EksClusterTest {
         "arn:aws:iam::111122223333:role/velero",
         "oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1"})
     void failsOnAMalformedProviderArn(String arn) {
-        assertThatThrownBy(() -> valid().oidcProviderArn(arn).build())
+        assertThatThrownBy(() -> valid().oidcProviderArn(arn).build().check())
                 .hasMessage("oidcProviderArn: \"" + arn + "\" is not an IAM OIDC provider ARN (expected"
                         + " arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer host and path>, as"
                         + " `aws iam list-open-id-connect-providers` prints it)");

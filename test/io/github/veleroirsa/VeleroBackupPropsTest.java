@@ -115,4 +115,17 @@ class VeleroBackupPropsTest {
                 .hasMessage("bucketName: \"velero-s3alias\" ends with the reserved suffix \"-s3alias\" (expected a"
                         + " name without it)");
     }
+
+    @Test
+    void failsNamingTheClustersPlaceInTheListAsTheConfigurationDoes() {
+        EksCluster bad = EksCluster.builder().name("restore").oidcIssuer("http://oidc.eks.us-west-1.amazonaws.com/id/B").build();
+        assertThatThrownBy(() -> VeleroBackupProps.builder()
+                .clusters(List.of(TestApps.cluster("backup", TestApps.ISSUER_A), bad)).build())
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("clusters[1].oidcIssuer: \"http://oidc.eks.us-west-1.amazonaws.com/id/B\""
+                        + " is not an https URL");
+        // Nothing reads a bad cluster's values.
+        assertThatThrownBy(bad::getName).hasMessageStartingWith("oidcIssuer: ");
+        assertThatThrownBy(bad::check).hasMessageStartingWith("oidcIssuer: ");
+    }
 }

@@ -51,6 +51,8 @@ public final class ConfigLoader {
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            // "kms" and "pod_identity" mean what they say: enum values in any case.
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             // A number or boolean where a string belongs is a mistake, not a string.
             .withCoercionConfig(LogicalType.Textual, c -> c
@@ -82,6 +84,18 @@ public final class ConfigLoader {
                     + "=path/to/config.json)");
         }
         return value instanceof String json ? parse(json) : bind(MAPPER.valueToTree(value));
+    }
+
+    /**
+     * A note for stderr when the file is used while a {@code velero} context value is given too
+     * (in {@code cdk.json} or with {@code -c velero}): which one is used, or {@code null}.
+     */
+    public static String sourceNote(Node node) {
+        Object file = node.tryGetContext(FILE_CONTEXT_KEY);
+        return file != null && node.tryGetContext(CONTEXT_KEY) != null
+                ? "velero-irsa: configuration from " + file + " (" + FILE_CONTEXT_KEY + "); the " + CONTEXT_KEY
+                        + " context value (cdk.json or -c " + CONTEXT_KEY + ") is not used"
+                : null;
     }
 
     /** Where {@link #load} reads the configuration from, in words: for messages. */
@@ -166,9 +180,8 @@ public final class ConfigLoader {
                 e instanceof JsonMappingException m ? m.getPath() : List.of();
         String at = path(refs);
         if (e instanceof UnrecognizedPropertyException u) {
-            String hint = u.getKnownPropertyIds().stream().map(String::valueOf)
-                    .filter(known -> known.equalsIgnoreCase(u.getPropertyName()))
-                    .map(known -> "; did you mean " + quote(known) + "?").findFirst().orElse("");
+            String hint = nearest(u.getPropertyName(), u.getKnownPropertyIds())
+                    .map(known -> "; did you mean " + quote(known) + "?").orElse("");
             return new InvalidInputException(at, "unknown field (expected one of: "
                     + names(u.getKnownPropertyIds()) + hint + ")");
         }
@@ -265,6 +278,43 @@ public final class ConfigLoader {
 
     private static String orRoot(String path) {
         return path.isEmpty() ? CONTEXT_KEY : path;
+    }
+
+    /**
+     * The known name a misspelt one most likely meant: the same letters in another case, or
+     * else the closest by edit distance, at most 2 edits (1 for names of up to 4 letters) away.
+     */
+    static java.util.Optional<String> nearest(String given, Collection<Object> known) {
+        String lower = given.toLowerCase(java.util.Locale.ROOT);
+        java.util.Optional<String> sameLetters = known.stream().map(String::valueOf)
+                .filter(k -> k.equalsIgnoreCase(given)).findFirst();
+        if (sameLetters.isPresent()) {
+            return sameLetters;
+        }
+        int allowed = given.length() <= 4 ? 1 : 2;
+        return known.stream().map(String::valueOf).sorted()
+                .filter(k -> distance(lower, k.toLowerCase(java.util.Locale.ROOT)) <= allowed)
+                .min(java.util.Comparator.comparingInt(k -> distance(lower, k.toLowerCase(java.util.Locale.ROOT))));
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions. */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     private static String names(Collection<Object> ids) {

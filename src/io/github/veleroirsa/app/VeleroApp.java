@@ -32,12 +32,16 @@ public final class VeleroApp {
      *     credentials, so a region alone pins nothing: account and partition stay pseudo
      *     parameters until the account is known.
      * @param region  the region to pin together with the account (CDK_DEFAULT_REGION)
-     * @return 0 once the template is written; 1 after a configuration mistake, reported on
-     *     {@code err} in one line, with nothing written
+     * @return 0 once the template is written; 1 after a configuration mistake or a failed
+     *     synthesis, reported on {@code err} in one line, with no template written
      */
     public static int run(App app, String account, String region, PrintStream err) {
         try {
             VeleroConfig config = ConfigLoader.load(app.getNode());
+            String note = ConfigLoader.sourceNote(app.getNode());
+            if (note != null) {
+                err.println(note);
+            }
             if (config.kmsKeyAlias() != null && account == null) {
                 throw new InvalidInputException("kmsKeyAlias", quote(config.kmsKeyAlias()) + " is looked up in the"
                         + " target account, which is not known (expected cdk run with AWS credentials, so that"
@@ -61,7 +65,15 @@ public final class VeleroApp {
                     + e.getMessage());
             return 1;
         }
-        app.synth();
+        try {
+            app.synth();
+        } catch (RuntimeException e) {
+            // A construct's validation or aws-cdk-lib itself: what it says, on one line, without a stack trace.
+            String message = String.join(" ", String.valueOf(e.getMessage()).lines().map(String::strip)
+                    .filter(l -> !l.isEmpty()).toList());
+            err.println("velero-irsa: synthesis failed: " + message);
+            return 1;
+        }
         return 0;
     }
 }

@@ -211,7 +211,7 @@ public record VeleroConfig(
                 }
                 b.serviceAccounts(accounts);
             }
-            return b.build();
+            return b.build().check();
         } catch (InvalidInputException e) {
             // A default taken from the top level is reported where it is written.
             boolean inherited = e.getField().equals("namespace") && c.namespace() == null

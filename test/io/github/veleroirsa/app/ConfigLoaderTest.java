@@ -69,6 +69,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void enumValuesAreReadInAnyCase() {
+        assertThat(props("{'encryption':'kms','identity':'pod_identity','clusters':[{'name':'a','clusterName':'a'}]}")
+                .getEncryption()).isEqualTo(BackupEncryption.KMS);
+        assertThat(ConfigLoader.parse("{\"synthesizer\":\"PORTABLE\",\"clusters\":[{\"name\":\"a\","
+                + "\"oidcIssuer\":\"" + io.github.veleroirsa.TestApps.ISSUER_A + "\"}]}").portable()).isTrue();
+    }
+
+    @Test
     void kmsKeyArnAloneImpliesKms() {
         assertThat(props("{'kmsKeyArn':'arn:aws:kms:us-west-1:111122223333:key/mrk-0123456789abcdef0123456789abcdef',"
                 + "'clusters':[{" + A + "}]}").getEncryption()).isEqualTo(BackupEncryption.KMS);
@@ -119,8 +127,21 @@ class ConfigLoaderTest {
                         "stackName: 1.5 is a decimal number (expected a string)"),
                 Arguments.of("{'clusters':[{" + A + "}],'bucketName':['a']}",
                         "bucketName: [\"a\"] is a list (expected a string)"),
-                Arguments.of("{'clusters':[{" + A + "}],'encryption':'kms'}",
-                        "encryption: \"kms\" is a string (expected one of \"S3_MANAGED\", \"KMS\")"),
+                Arguments.of("{'clusters':[{" + A + "}],'encryption':'kms-ish'}",
+                        "encryption: \"kms-ish\" is a string (expected one of \"S3_MANAGED\", \"KMS\")"),
+                Arguments.of("{'clusters':[{" + A + ",'serviceAcount':'velero'}]}",
+                        "clusters[0].serviceAcount: unknown field (expected one of: " + String.join(", ",
+                                ReadmeConfigTableTest.documented("clusters[].")) + "; did you mean"
+                                + " \"serviceAccount\"?)"),
+                Arguments.of("{'clusters':[{" + A + "}],'zzz':1}",
+                        "zzz: unknown field (expected one of: " + String.join(", ",
+                                ReadmeConfigTableTest.documented("")) + ")"),
+                Arguments.of("{'clusters':[{'name':'a','oidcIssuer':'arn:aws:iam::111122223333:oidc-provider/"
+                                + "oidc.eks.us-west-1.amazonaws.com/id/A'}]}",
+                        "clusters[0].oidcIssuer: \"arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-1"
+                                + ".amazonaws.com/id/A\" is an ARN, not an issuer URL (expected the cluster's issuer,"
+                                + " like https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE;"
+                                + " an existing OIDC provider's ARN goes in oidcProviderArn, beside the issuer)"),
                 Arguments.of("{'clusters':[{" + A + "}],'encryption':true}",
                         "encryption: true is a boolean (expected one of \"S3_MANAGED\", \"KMS\")"),
                 Arguments.of("{'clusters':[{'name':'backup','oidcIssuer':'http://oidc.eks.us-west-1.amazonaws.com/id/A'}]}",

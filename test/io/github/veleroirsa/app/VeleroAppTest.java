@@ -129,4 +129,31 @@ class VeleroAppTest {
         assertThat(badFile.err()).startsWith("velero-irsa: invalid configuration (config file test/no-such-config.json): veleroConfigFile:"
                 + " \"test/no-such-config.json\" does not exist").doesNotContain("Exception").hasLineCount(1);
     }
+
+    @Test
+    void aConfigFileBesideTheVeleroContextIsUsedAndTheNoteSaysSo() {
+        AppRun both = AppRun.of(Map.of("veleroConfigFile", "test/configs/one-cluster.json",
+                "velero", "{\"clusters\":[]}"), null, null);
+        assertThat(both.status()).isZero();
+        assertThat(both.err()).isEqualTo("velero-irsa: configuration from test/configs/one-cluster.json"
+                + " (veleroConfigFile); the velero context value (cdk.json or -c velero) is not used\n");
+        assertThat(both.template("VeleroBackup").get("Outputs").has("WiringProd")).isTrue();
+    }
+
+    @Test
+    void aFailedSynthesisIsOneLineWithExitOneAndNoTemplate() throws Exception {
+        java.nio.file.Path outdir = java.nio.file.Files.createTempDirectory("velero-irsa-test");
+        software.amazon.awscdk.App app = TestApps.app(Map.of("velero", ONE_CLUSTER + "}"), outdir);
+        // Something in the app that only synthesis finds wrong: a failing construct validation.
+        new software.constructs.Construct(app, "Broken").getNode().addValidation(() -> List.of("a planted problem"));
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int status = VeleroApp.run(app, null, null, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .startsWith("velero-irsa: synthesis failed: ").contains("a planted problem").hasLineCount(1)
+                .doesNotContain("\tat ");
+        try (var files = java.nio.file.Files.list(outdir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(f -> f.endsWith(".template.json"));
+        }
+    }
 }

@@ -58,12 +58,16 @@ class WiringClientsTest {
                 missing.add(p.toString());
             }
         }
+        if (Stream.of(System.getenv("PATH").split(java.io.File.pathSeparator))
+                .noneMatch(dir -> Files.isExecutable(Path.of(dir, "jq")))) {
+            missing.add("jq (for the README's commands)");
+        }
         if (!Files.isRegularFile(CHART.resolve("Chart.yaml"))) {
             missing.add(CHART.toAbsolutePath().normalize().toString());
         }
         if (!missing.isEmpty()) {
             String message = "the real clients are missing (" + String.join(", ", missing) + "): run"
-                    + " `bash scripts/clients.sh` (needs Go) and keep ../shared/clients beside the project";
+                    + " `bash scripts/clients.sh` (needs Go), install jq, and keep ../shared/clients beside the project";
             if ("true".equals(System.getenv("CI"))) {
                 fail(message);
             }
@@ -116,6 +120,11 @@ class WiringClientsTest {
             List<JsonNode> chart = documents(run(List.of(clients.resolve("helm").toString(), "template", "velero",
                     CHART.toString(), "-n", want.namespace, "-f", values.toString())));
             assertVeleroGetsTheRole("helm template for " + want.cluster, chart, want);
+            System.out.printf("velero install and helm template, %s, cluster %s: %s/%s%s, bound to cluster-admin;"
+                    + " BSL %s; %s; %s%n", file.getFileName(), want.cluster, want.namespace, want.serviceAccount,
+                    want.annotated ? " annotated with the role" : " (Pod Identity: no annotation)", want.bucket,
+                    want.snapshotRegion == null ? "no VSL" : "VSL " + want.snapshotRegion,
+                    want.nodeAgent ? "node-agent" : "no node-agent");
         }
     }
 
@@ -331,5 +340,28 @@ class WiringClientsTest {
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() ->
                 velero("velero install --provider aws --bucket b --no-secret --service-account-annotations a=b"
                         + " --dry-run -o yaml"))).hasMessageContaining("unknown flag: --service-account-annotations");
+    }
+
+    @Test
+    void theReadmesJqFilterPicksEachClustersWiringOutOfDescribeStacks() throws IOException {
+        Matcher m = Pattern.compile("jq --arg c \"\\$CLUSTER\" '([^']+)'").matcher(Files.readString(Path.of("README.md")));
+        assertThat(m.find()).as("the README's jq command").isTrue();
+        JsonNode template = AppRun.of(Files.readString(ConfigMatrix.FOLDER.resolve("regions-and-file-system-backups.json")),
+                null, null).template("VeleroBackup");
+        // What `describe-stacks --output json --query "...[?starts_with(OutputKey, 'Wiring')].OutputValue"` prints.
+        var values = TestApps.JSON.createArrayNode();
+        template.get("Outputs").fields().forEachRemaining(e -> {
+            if (e.getKey().startsWith("Wiring")) {
+                values.add(io.github.veleroirsa.Intrinsics.resolve(e.getValue().get("Value"),
+                        key -> WiringOutputs.sample(template, key)));
+            }
+        });
+        Path listed = Files.createTempFile("describe-stacks", ".json");
+        TestApps.JSON.writeValue(listed.toFile(), values);
+        for (String cluster : List.of("eu-prod", "us-prod", "ap-prod")) {
+            JsonNode picked = TestApps.JSON.readTree(run(List.of("jq", "--arg", "c", cluster, m.group(1), listed.toString())));
+            assertThat(texts(picked.get("clusters"))).contains(cluster);
+            assertThat(picked.has("veleroInstall") && picked.has("helmValues")).isTrue();
+        }
     }
 }

@@ -2,6 +2,7 @@ package com.example;
 
 import io.github.veleroirsa.BackupEncryption;
 import io.github.veleroirsa.EksCluster;
+import io.github.veleroirsa.InvalidInputException;
 import io.github.veleroirsa.VeleroBackup;
 import io.github.veleroirsa.VeleroBackupProps;
 import java.util.List;
@@ -16,23 +17,34 @@ public final class PlatformBackupsApp {
         App app = new App();
         Stack stack = new Stack(app, "PlatformBackups");
 
-        VeleroBackup backup = new VeleroBackup(stack, "Velero", VeleroBackupProps.builder()
-                .clusters(List.of(
-                        EksCluster.builder()
-                                .name("backup")
-                                .oidcIssuer("https://oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1")
-                                .namespace("rafay-system")
-                                .serviceAccount("velero-rafay")
-                                .build(),
-                        EksCluster.builder()
-                                .name("restore")
-                                .oidcIssuer("oidc.eks.us-west-1.amazonaws.com/id/6895F1604286AE3EB02EFD39CAC4E288")
-                                .build()))
-                .encryption(BackupEncryption.KMS)
-                .noncurrentVersionExpiration(Duration.days(14))
-                .build());
+        VeleroBackup backup;
+        try {
+            backup = new VeleroBackup(stack, "Velero", VeleroBackupProps.builder()
+                    .clusters(List.of(
+                            EksCluster.builder()
+                                    .name("backup")
+                                    .oidcIssuer("https://oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1")
+                                    .namespace("rafay-system")
+                                    .serviceAccount("velero-rafay")
+                                    .build(),
+                            EksCluster.builder()
+                                    .name("restore")
+                                    .oidcIssuer("oidc.eks.us-west-1.amazonaws.com/id/6895F1604286AE3EB02EFD39CAC4E288")
+                                    .build()))
+                    .encryption(BackupEncryption.KMS)
+                    .noncurrentVersionExpiration(Duration.days(14))
+                    .build());
+        } catch (InvalidInputException e) {
+            // One line naming the prop, e.g. "clusters[1].oidcIssuer: ... (expected ...)", not a stack trace.
+            System.err.println("platform-backups: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
 
         CfnOutput.Builder.create(stack, "VeleroRoleArn").value(backup.getRole().getRoleArn()).build();
+        CfnOutput.Builder.create(stack, "VeleroBucket").value(backup.getBucket().getBucketName()).build();
+        // One Wiring<Name> output per group of clusters that share their wiring (velero install, Helm values).
+        backup.addWiringOutputs();
         app.synth();
     }
 }
