@@ -22,6 +22,7 @@ public final class EksCluster {
     private final String oidcProviderArn;
     private final String clusterName;
     private final String region;
+    private final String role;
     private final List<ServiceAccount> serviceAccounts;
     /** The first value that broke a rule, or {@code null}: reported with the cluster's index by the props. */
     private final InvalidInputException problem;
@@ -32,13 +33,14 @@ public final class EksCluster {
         this.oidcProviderArn = c == null ? null : c.oidcProviderArn;
         this.clusterName = c == null ? null : c.clusterName;
         this.region = c == null ? null : c.region;
+        this.role = c == null ? null : c.role;
         this.serviceAccounts = c == null ? null : c.serviceAccounts;
         this.problem = problem;
     }
 
     /** A builder's values, each checked by its rule. */
     private record Checked(String name, String oidcIssuer, String oidcProviderArn, String clusterName, String region,
-            List<ServiceAccount> serviceAccounts) {
+            String role, List<ServiceAccount> serviceAccounts) {
         static Checked of(Builder b) {
             String name = Rules.clusterName("name", b.name);
             String oidcIssuer = b.oidcIssuer == null ? null : Rules.oidcIssuer("oidcIssuer", b.oidcIssuer);
@@ -79,8 +81,9 @@ public final class EksCluster {
                 }
                 accounts = List.copyOf(b.serviceAccounts);
             }
+            String role = b.role == null ? null : Rules.roleKey("role", b.role);
             return new Checked(name, oidcIssuer, oidcProviderArn, clusterName,
-                    givenRegion != null ? givenRegion : issuerRegion, accounts);
+                    givenRegion != null ? givenRegion : issuerRegion, role, accounts);
         }
     }
 
@@ -132,6 +135,16 @@ public final class EksCluster {
     public String getRegion() {
         check();
         return region;
+    }
+
+    /**
+     * The name of the role this cluster's Velero assumes ({@code Roles/<role>}), or {@code null}
+     * for the one {@link VeleroBackupProps#getRoles()} gives it: the shared role, or with
+     * {@link RoleLayout#PER_CLUSTER} a role named after the cluster.
+     */
+    public String getRole() {
+        check();
+        return role;
     }
 
     /** The issuer as a URL: {@code https://} followed by {@link #getOidcIssuer()}; {@code null} without one. */
@@ -190,12 +203,13 @@ public final class EksCluster {
                 && serviceAccounts.equals(c.serviceAccounts)
                 && Objects.equals(clusterName, c.clusterName)
                 && Objects.equals(region, c.region)
+                && Objects.equals(role, c.role)
                 && Objects.equals(oidcProviderArn, c.oidcProviderArn);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, oidcIssuer, serviceAccounts, clusterName, region, oidcProviderArn, problem);
+        return Objects.hash(name, oidcIssuer, serviceAccounts, clusterName, region, role, oidcProviderArn, problem);
     }
 
     @Override
@@ -206,6 +220,7 @@ public final class EksCluster {
         return "EksCluster[name=" + name + ", oidcIssuer=" + oidcIssuer + ", subjects=" + getSubjects()
                 + (clusterName == null ? "" : ", clusterName=" + clusterName)
                 + (region == null ? "" : ", region=" + region)
+                + (role == null ? "" : ", role=" + role)
                 + (oidcProviderArn == null ? "" : ", oidcProviderArn=" + oidcProviderArn) + "]";
     }
 
@@ -218,9 +233,24 @@ public final class EksCluster {
         private String oidcProviderArn;
         private String clusterName;
         private String region;
+        private String role;
         private List<ServiceAccount> serviceAccounts;
 
         private Builder() {}
+
+        /**
+         * The role this cluster's Velero assumes, by a stable name (1 to 100 letters, digits,
+         * '-' and '_'): clusters that name the same role share it, at construct ID
+         * {@code Roles/<role>}. Adding, removing or moving a cluster changes only the roles it
+         * leaves or joins.
+         *
+         * @return this builder; default - the shared role ({@code Role}), or with
+         *     {@link RoleLayout#PER_CLUSTER} a role named after the cluster
+         */
+        public Builder role(String role) {
+            this.role = role;
+            return this;
+        }
 
         /**
          * The cluster's AWS region, like {@code eu-central-1}: where Velero's volume snapshot

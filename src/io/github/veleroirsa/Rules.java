@@ -42,6 +42,16 @@ final class Rules {
         return value;
     }
 
+    /** A role's stable name: it becomes a construct ID and part of an IAM role name. */
+    static String roleKey(String field, String value) {
+        required(field, value);
+        if (!CLUSTER_NAME.matcher(value).matches()) {
+            throw new InvalidInputException(field, quote(value) + " is not a valid role name (expected 1 to 100"
+                    + " letters, digits, '-' and '_', starting with a letter or digit)");
+        }
+        return value;
+    }
+
     static String namespace(String field, String value) {
         required(field, value);
         if (value.length() > 63 || !NAMESPACE.matcher(value).matches()) {

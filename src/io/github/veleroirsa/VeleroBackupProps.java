@@ -44,6 +44,12 @@ public final class VeleroBackupProps {
     private final Duration maxSessionDuration;
     private final Map<String, String> tags;
     private final String veleroPluginImage;
+    private final RoleLayout roles;
+    /** Each role's clusters, by role name ({@link #DEFAULT_ROLE} for the shared role), in name order. */
+    private final Map<String, List<EksCluster>> clustersByRole;
+
+    /** The name {@link #getClustersByRole()} gives the shared role, construct ID {@code Role}. */
+    public static final String DEFAULT_ROLE = "";
 
     private VeleroBackupProps(Builder b) {
         this.identity = b.identity == null ? WorkloadIdentity.IRSA : b.identity;
@@ -115,6 +121,48 @@ public final class VeleroBackupProps {
         this.tags = b.tags == null ? Map.of() : Rules.tags("tags", b.tags);
         this.veleroPluginImage = b.veleroPluginImage == null ? DEFAULT_VELERO_PLUGIN_IMAGE
                 : checkImage(b.veleroPluginImage);
+        this.roles = b.roles == null ? RoleLayout.SHARED : b.roles;
+        Map<String, List<EksCluster>> byRole = new java.util.TreeMap<>();
+        clusters.stream().sorted(java.util.Comparator.comparing(EksCluster::getName)).forEach(c ->
+                byRole.computeIfAbsent(roleOf(c), k -> new java.util.ArrayList<>()).add(c));
+        byRole.replaceAll((k, v) -> List.copyOf(v));
+        this.clustersByRole = java.util.Collections.unmodifiableMap(byRole);
+        if (roleName != null && !Token.isUnresolved(roleName)) {
+            for (String role : clustersByRole.keySet()) {
+                String full = roleName(role);
+                if (!role.equals(DEFAULT_ROLE) && full.length() > 64) {
+                    throw new InvalidInputException("roleName", quote(roleName) + " names the role " + quote(role)
+                            + " " + quote(full) + ", " + full.length() + " characters (expected at most 64: with"
+                            + " several roles, each is named <roleName>-<role>; a shorter roleName or role name)");
+                }
+            }
+        }
+    }
+
+    /** The role a cluster uses: the one it names, else its own or the shared one by {@link #getRoles()}. */
+    private String roleOf(EksCluster c) {
+        return c.getRole() != null ? c.getRole() : roles == RoleLayout.PER_CLUSTER ? c.getName() : DEFAULT_ROLE;
+    }
+
+    /**
+     * The IAM name of a role when {@code roleName} is set: {@code roleName} for the shared role,
+     * {@code <roleName>-<role>} for a named one; {@code null} when CloudFormation names them.
+     */
+    public String roleName(String role) {
+        return roleName == null ? null : role.equals(DEFAULT_ROLE) ? roleName : roleName + "-" + role;
+    }
+
+    /** Which role a cluster that names none uses. */
+    public RoleLayout getRoles() {
+        return roles;
+    }
+
+    /**
+     * Every role's clusters, by role name ({@link #DEFAULT_ROLE} for the shared role), roles and
+     * clusters in name order.
+     */
+    public Map<String, List<EksCluster>> getClustersByRole() {
+        return clustersByRole;
     }
 
     private static Duration checkSessionDuration(Duration d) {
@@ -342,8 +390,19 @@ public final class VeleroBackupProps {
         private Duration maxSessionDuration;
         private Map<String, String> tags;
         private String veleroPluginImage;
+        private RoleLayout roles;
 
         private Builder() {}
+
+        /**
+         * Which role a cluster that names none uses: the shared one, or one of its own.
+         *
+         * @return this builder; default - {@link RoleLayout#SHARED}
+         */
+        public Builder roles(RoleLayout roles) {
+            this.roles = roles;
+            return this;
+        }
 
         /**
          * How Velero's pods get the role: IRSA (an OIDC provider per cluster), EKS Pod Identity,

@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param bucketRegion     the bucket's region: the backup storage location's {@code region}
  * @param snapshotRegion   the cluster's region, for the volume snapshot location; {@code null}
  *                         when Velero takes no EBS snapshots
- * @param roleArn          the role Velero assumes
+ * @param roleArn          the role Velero assumes, under IRSA; {@code null} with Pod Identity alone,
+ *                         where the stack's association binds the role and nothing on the cluster names it
  * @param annotate         whether the service account carries the IRSA role annotation (IRSA
  *                         and BOTH; Pod Identity needs none)
  * @param namespace        Velero's namespace on the cluster
@@ -54,7 +55,9 @@ public record VeleroWiring(
     public VeleroWiring {
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(bucketRegion, "bucketRegion");
-        Objects.requireNonNull(roleArn, "roleArn");
+        if (annotate) {
+            Objects.requireNonNull(roleArn, "roleArn");
+        }
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(serviceAccount, "serviceAccount");
         Objects.requireNonNull(pluginImage, "pluginImage");
@@ -210,7 +213,7 @@ public record VeleroWiring(
 
     /**
      * Everything a cluster needs, as one JSON object for a stack output: the clusters it is for,
-     * the namespace and service account, the role ARN, the manifest to apply first (only when
+     * the namespace and service account, the role ARN (IRSA), the manifest to apply first (only when
      * {@code velero install} cannot make the account), the {@code velero install} command and the
      * Helm values.
      */
@@ -219,7 +222,9 @@ public record VeleroWiring(
         out.put("clusters", List.copyOf(clusters));
         out.put("namespace", namespace);
         out.put("serviceAccount", serviceAccount);
-        out.put("roleArn", roleArn);
+        if (roleArn != null) {
+            out.put("roleArn", roleArn);
+        }
         Map<String, Object> manifest = serviceAccountManifest();
         if (manifest != null) {
             out.put("serviceAccountManifest", manifest);

@@ -11,12 +11,13 @@ import java.util.List;
  * @param oidcProviderArn an existing IAM OIDC provider for that issuer, to import instead of create
  * @param clusterName     the EKS cluster name, for Pod Identity
  * @param region          the cluster's region; default: the one its EKS issuer names, else the stack's
+ * @param role            the role the cluster uses, by name; default: the shared role, or its own with PER_CLUSTER
  * @param namespace       Velero's namespace; default: the top-level {@code namespace}
  * @param serviceAccount  Velero's service account; default: the top-level {@code serviceAccount}
  * @param serviceAccounts several service accounts instead of {@code namespace} and {@code serviceAccount}
  */
 public record ClusterConfig(
-        String name, String oidcIssuer, String oidcProviderArn, String clusterName, String region, String namespace,
+        String name, String oidcIssuer, String oidcProviderArn, String clusterName, String region, String role, String namespace,
         String serviceAccount, List<ServiceAccountConfig> serviceAccounts) {
 
     public ClusterConfig {

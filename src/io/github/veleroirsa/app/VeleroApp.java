@@ -4,16 +4,22 @@ import static io.github.veleroirsa.InvalidInputException.quote;
 
 import io.github.veleroirsa.InvalidInputException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.DefaultStackSynthesizer;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.cxapi.CloudFormationStackArtifact;
 
 /**
  * The CDK app that {@code cdk synth} and {@code cdk deploy} run: reads the configuration,
  * builds one {@link VeleroStack} and writes its template.
  */
 public final class VeleroApp {
+    /** CloudFormation's limit on a template body read from S3 (cdk deploy uploads it there). */
+    public static final long MAX_TEMPLATE_BYTES = 1024 * 1024;
+
     private VeleroApp() {}
 
     public static void main(String[] args) {
@@ -66,7 +72,21 @@ public final class VeleroApp {
             return 1;
         }
         try {
-            app.synth();
+            for (CloudFormationStackArtifact stack : app.synth().getStacks()) {
+                Path template = Path.of(stack.getTemplateFullPath());
+                long size = Files.size(template);
+                if (size > MAX_TEMPLATE_BYTES) {
+                    Files.delete(template);
+                    err.println("velero-irsa: invalid configuration (" + ConfigLoader.source(app.getNode()) + "): clusters:"
+                            + " the template of stack " + stack.getStackName() + " is " + size + " bytes, over"
+                            + " CloudFormation's limit of " + MAX_TEMPLATE_BYTES + " (expected fewer clusters per stack:"
+                            + " split the list across configurations with their own stackName)");
+                    return 1;
+                }
+            }
+        } catch (java.io.IOException e) {
+            err.println("velero-irsa: synthesis failed: " + e.getMessage());
+            return 1;
         } catch (RuntimeException e) {
             // A construct's validation or aws-cdk-lib itself: what it says, on one line, without a stack trace.
             String message = String.join(" ", String.valueOf(e.getMessage()).lines().map(String::strip)

@@ -8,6 +8,7 @@ import io.github.veleroirsa.EksCluster;
 import io.github.veleroirsa.InvalidInputException;
 import io.github.veleroirsa.ServiceAccount;
 import io.github.veleroirsa.VeleroBackupProps;
+import io.github.veleroirsa.RoleLayout;
 import io.github.veleroirsa.WorkloadIdentity;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ public record VeleroConfig(
         String stackName,
         Synthesizer synthesizer,
         WorkloadIdentity identity,
+        RoleLayout roles,
         Boolean podIdentityPinning,
         String bucketName,
         String existingBucketName,
@@ -152,6 +154,7 @@ public record VeleroConfig(
         VeleroBackupProps.Builder props = VeleroBackupProps.builder()
                 .clusters(eksClusters)
                 .identity(identity)
+                .roles(roles)
                 .podIdentityPinning(podIdentityPinning)
                 .bucketName(bucketName)
                 .encryption(kmsKeyArn != null || kmsKeyAlias != null ? BackupEncryption.KMS : encryption)
@@ -195,6 +198,7 @@ public record VeleroConfig(
                     .oidcProviderArn(c.oidcProviderArn())
                     .clusterName(c.clusterName())
                     .region(c.region())
+                    .role(c.role())
                     .namespace(ns)
                     .serviceAccount(sa);
             if (c.serviceAccounts() != null) {

@@ -129,12 +129,23 @@ class DataSafetyTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("edits")
     void editingTheClusterListMovesNoLogicalId(String name, String edit, Path file, UnaryOperator<ObjectNode> change) {
-        JsonNode before = template(read(file));
-        JsonNode after = template(change.apply((ObjectNode) read(file)));
+        JsonNode beforeConfig = read(file);
+        JsonNode afterConfig = change.apply((ObjectNode) read(file));
+        JsonNode before = template(beforeConfig);
+        JsonNode after = template(afterConfig);
         for (String type : List.of("AWS::S3::Bucket", "AWS::KMS::Key", "AWS::S3::BucketPolicy",
-                "AWS::IAM::ManagedPolicy", "AWS::IAM::Role")) {
+                "AWS::IAM::ManagedPolicy")) {
             assertThat(resources(after, type).keySet()).as(type).isEqualTo(resources(before, type).keySet());
         }
+        // Roles: the same, but for the role of its own (PER_CLUSTER) that a cluster brings or takes away.
+        java.util.Set<String> gone = new java.util.TreeSet<>(resources(before, "AWS::IAM::Role").keySet());
+        gone.removeAll(resources(after, "AWS::IAM::Role").keySet());
+        java.util.Set<String> came = new java.util.TreeSet<>(resources(after, "AWS::IAM::Role").keySet());
+        came.removeAll(resources(before, "AWS::IAM::Role").keySet());
+        List<String> removed = names(beforeConfig).stream().filter(n -> !names(afterConfig).contains(n)).toList();
+        List<String> added = names(afterConfig).stream().filter(n -> !names(beforeConfig).contains(n)).toList();
+        gone.forEach(id -> assertThat(removed).as("the role %s went", id).anyMatch(n -> isRoleOf(id, n)));
+        came.forEach(id -> assertThat(added).as("the role %s came", id).anyMatch(n -> isRoleOf(id, n)));
         // Every provider that is in both templates keeps its logical ID (matched by its issuer).
         Map<String, String> providersBefore = providers(before);
         providers(after).forEach((url, id) -> {
@@ -145,6 +156,18 @@ class DataSafetyTest {
         // And the bucket's properties, those a replacement would follow from, are the same.
         assertThat(resources(after, "AWS::S3::Bucket").values().stream().map(b -> b.get("Properties")).toList())
                 .isEqualTo(resources(before, "AWS::S3::Bucket").values().stream().map(b -> b.get("Properties")).toList());
+    }
+
+    static List<String> names(JsonNode config) {
+        List<String> out = new ArrayList<>();
+        config.get("clusters").forEach(c -> out.add(c.get("name").asText()));
+        return out;
+    }
+
+    /** Whether a logical ID is that of the role named after a cluster ({@code Velero/Roles/<name>}). */
+    static boolean isRoleOf(String logicalId, String cluster) {
+        return logicalId.matches("VeleroRoles" + java.util.regex.Pattern.quote(cluster.replaceAll("[-_]", ""))
+                + "[0-9A-F]{8}");
     }
 
     static Map<String, String> providers(JsonNode template) {

@@ -1,0 +1,131 @@
+package io.github.veleroirsa;
+
+import static io.github.veleroirsa.InvalidInputException.quote;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.CompositePrincipal;
+import software.amazon.awscdk.services.iam.IManagedPolicy;
+import software.amazon.awscdk.services.iam.IPrincipal;
+import software.amazon.awscdk.services.iam.PolicyDocument;
+import software.amazon.awscdk.services.iam.PrincipalWithConditions;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.iam.SessionTagsPrincipal;
+import software.amazon.awscdk.services.iam.WebIdentityPrincipal;
+import software.constructs.Construct;
+
+/**
+ * One role and the clusters it trusts: the one piece of code that builds every role, the shared
+ * one and each named one alike. One trust statement per cluster (per namespace with pinned Pod
+ * Identity): conditions within a statement are ANDed, so statements are never merged.
+ */
+final class TrustedRole {
+    private final String name;
+    private final List<EksCluster> clusters;
+    private final VeleroBackupProps props;
+    private final List<List<IPrincipal>> perCluster = new ArrayList<>();
+    private final List<IPrincipal> shared;
+
+    /**
+     * @param name        the role's name ({@link VeleroBackupProps#DEFAULT_ROLE} for the shared role)
+     * @param clusters    its clusters, in name order
+     * @param providerArn the ARN of a cluster's OIDC provider
+     */
+    TrustedRole(String name, List<EksCluster> clusters, VeleroBackupProps props, Function<EksCluster, String> providerArn) {
+        this.name = name;
+        this.clusters = clusters;
+        this.props = props;
+        for (EksCluster cluster : clusters) {
+            perCluster.add(principals(cluster, providerArn));
+        }
+        this.shared = props.getIdentity().podIdentity() && !props.isPodIdentityPinning()
+                ? List.of(podIdentity(null)) : List.of();
+    }
+
+    /**
+     * Fails when IAM would refuse this role's trust policy: says by how much, which of its
+     * clusters fit, and the ways out.
+     */
+    void checkSize(Stack stack) {
+        int limit = props.getMaxTrustPolicyLength();
+        int size = size(stack, perCluster);
+        if (size <= limit) {
+            return;
+        }
+        int fit = perCluster.size() - 1;
+        while (fit > 0 && size(stack, perCluster.subList(0, fit)) > limit) {
+            fit--;
+        }
+        String role = name.equals(VeleroBackupProps.DEFAULT_ROLE) ? "the role's" : "role " + quote(name) + "'s";
+        throw new InvalidInputException("clusters", role + " trust policy would be " + size + " characters, over"
+                + " the limit of " + limit + " (maxTrustPolicyLength; IAM counts no whitespace, and the account and"
+                + " partition are counted at their longest); the first " + fit + " of these " + perCluster.size()
+                + " clusters fit: " + String.join(", ", clusters.stream().map(EksCluster::getName).toList())
+                + " (expected either a raised IAM quota \"Role trust policy length\" (Service Quotas; 4096 is the"
+                + " documented maximum, " + TrustPolicySize.MAX_LIMIT + " is granted in some accounts) with"
+                + " maxTrustPolicyLength set to it, or the clusters split across several roles: clusters[].role"
+                + " names a role per group, or roles PER_CLUSTER gives each cluster its own)");
+    }
+
+    /** Creates the role, with the policy attached and the props' role controls. */
+    Role create(Construct scope, String id, String description, IManagedPolicy policy, IManagedPolicy boundary) {
+        List<IPrincipal> principals = new ArrayList<>(shared);
+        perCluster.forEach(principals::addAll);
+        return Role.Builder.create(scope, id)
+                .description(description)
+                .assumedBy(new CompositePrincipal(principals.toArray(IPrincipal[]::new)))
+                .managedPolicies(List.of(policy))
+                .roleName(props.roleName(name))
+                .path(props.getRolePath())
+                .maxSessionDuration(props.getMaxSessionDuration())
+                .permissionsBoundary(boundary)
+                .build();
+    }
+
+    private int size(Stack stack, List<List<IPrincipal>> clusterPrincipals) {
+        List<IPrincipal> all = new ArrayList<>(shared);
+        clusterPrincipals.forEach(all::addAll);
+        PolicyDocument probe = new PolicyDocument();
+        new CompositePrincipal(all.toArray(IPrincipal[]::new)).addToAssumeRolePolicy(probe);
+        return TrustPolicySize.of(stack, probe);
+    }
+
+    /** The trust principals of one cluster: its IRSA statement, its Pod Identity statements, or both. */
+    private List<IPrincipal> principals(EksCluster cluster, Function<EksCluster, String> providerArn) {
+        List<IPrincipal> out = new ArrayList<>();
+        if (props.getIdentity().irsa()) {
+            Map<String, Object> equals = new LinkedHashMap<>();
+            List<String> subjects = cluster.getSubjects();
+            equals.put(cluster.getOidcIssuer() + ":sub", subjects.size() == 1 ? subjects.get(0) : subjects);
+            equals.put(cluster.getOidcIssuer() + ":aud", VeleroPermissions.STS_AUDIENCE);
+            out.add(new WebIdentityPrincipal(providerArn.apply(cluster), Map.of("StringEquals", equals)));
+        }
+        if (props.getIdentity().podIdentity() && props.isPodIdentityPinning()) {
+            // One statement per namespace: the tags' conditions are ANDed, so a statement with
+            // two namespaces and two names would also admit the crossed pairs.
+            Map<String, List<String>> byNamespace = new LinkedHashMap<>();
+            cluster.getServiceAccounts().forEach(sa ->
+                    byNamespace.computeIfAbsent(sa.namespace(), k -> new ArrayList<>()).add(sa.name()));
+            byNamespace.forEach((namespace, names) -> {
+                Map<String, Object> equals = new LinkedHashMap<>();
+                equals.put("aws:RequestTag/" + VeleroBackup.POD_IDENTITY_CLUSTER_TAG, cluster.getClusterName());
+                equals.put("aws:RequestTag/" + VeleroBackup.POD_IDENTITY_NAMESPACE_TAG, namespace);
+                equals.put("aws:RequestTag/" + VeleroBackup.POD_IDENTITY_SERVICE_ACCOUNT_TAG,
+                        names.size() == 1 ? names.get(0) : names);
+                out.add(podIdentity(Map.of("StringEquals", equals)));
+            });
+        }
+        return out;
+    }
+
+    /** {@code pods.eks.amazonaws.com} with {@code sts:AssumeRole} and {@code sts:TagSession}. */
+    private static IPrincipal podIdentity(Map<String, Object> conditions) {
+        IPrincipal service = new ServicePrincipal(VeleroPermissions.POD_IDENTITY_SERVICE);
+        return new SessionTagsPrincipal(conditions == null ? service : new PrincipalWithConditions(service, conditions));
+    }
+}

@@ -1,0 +1,212 @@
+package io.github.veleroirsa;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.CfnElement;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * Roles for groups of clusters: the shared role ({@code Role}), named roles ({@code Roles/<name>})
+ * and one role per cluster. Each cluster may assume its own role and no other.
+ */
+class FleetTest {
+    static final String ACCOUNT = "111122223333";
+
+    /** An EKS issuer for the i-th cluster of a fleet, in one of three regions. */
+    static String issuer(int i) {
+        String region = List.of("us-east-1", "us-west-2", "eu-central-1").get(i % 3);
+        return String.format("https://oidc.eks.%s.amazonaws.com/id/%032X", region, 0xF1EE7L + i);
+    }
+
+    static EksCluster irsa(String name, int i, String role) {
+        return EksCluster.builder().name(name).oidcIssuer(issuer(i)).role(role).build();
+    }
+
+    /** Two clusters on the shared role, two on "nonprod", one on "dr". */
+    static final List<EksCluster> MIXED = List.of(irsa("prod-a", 1, null), irsa("prod-b", 2, null),
+            irsa("staging", 3, "nonprod"), irsa("dev", 4, "nonprod"), irsa("dr", 5, "dr"));
+
+    static Template mixed;
+    static JsonNode mixedJson;
+    static VeleroBackup mixedBackup;
+    static Template perCluster;
+    static JsonNode perClusterJson;
+    static VeleroBackup perClusterBackup;
+    static List<EksCluster> perClusterClusters = new ArrayList<>();
+
+    @BeforeAll
+    static void synthesize() {
+        mixed = TestApps.construct(stack -> mixedBackup = new VeleroBackup(stack, "Velero",
+                VeleroBackupProps.builder().clusters(MIXED).build()));
+        mixedJson = TestApps.json(mixed);
+        for (int i = 0; i < 12; i++) {
+            perClusterClusters.add(irsa("c" + i, 100 + i, null));
+        }
+        perCluster = TestApps.construct(stack -> perClusterBackup = build(stack, VeleroBackupProps.builder()
+                .clusters(perClusterClusters).roles(RoleLayout.PER_CLUSTER).build()));
+        perClusterJson = TestApps.json(perCluster);
+    }
+
+    /** The logical ID of every role, by construct path below the construct ({@code Role}, {@code Roles/<name>}). */
+    static Map<String, String> rolesByPath(VeleroBackup backup) {
+        Map<String, String> out = new HashMap<>();
+        backup.getRoles().forEach((name, role) -> out.put(name.isEmpty() ? "Role" : "Roles/" + name,
+                Stack.of(backup).getLogicalId((CfnElement) role.getNode().getDefaultChild())));
+        return out;
+    }
+
+    static VeleroBackup build(Stack stack, VeleroBackupProps props) {
+        return new VeleroBackup(stack, "Velero", props);
+    }
+
+    static String providerArn(EksCluster c) {
+        return "arn:aws:iam::" + ACCOUNT + ":oidc-provider/" + c.getOidcIssuer();
+    }
+
+    static void assertEachClusterOnItsOwnRoleOnly(VeleroBackup backup, JsonNode template, List<EksCluster> clusters,
+            Map<String, String> roleOfCluster) {
+        Map<String, String> roles = rolesByPath(backup);
+        for (EksCluster c : clusters) {
+            for (Map.Entry<String, String> role : roles.entrySet()) {
+                boolean allowed = new TrustEvaluator(template, role.getValue(), ACCOUNT, "aws").allows(
+                        TrustEvaluator.webIdentity(providerArn(c), c.getSubject(), VeleroPermissions.STS_AUDIENCE));
+                assertThat(allowed).as("%s on %s", c.getName(), role.getKey())
+                        .isEqualTo(role.getKey().equals(roleOfCluster.get(c.getName())));
+            }
+        }
+    }
+
+    @Test
+    void namedRolesLiveUnderRolesAndTheSharedRoleKeepsItsId() {
+        assertThat(rolesByPath(mixedBackup).keySet()).containsExactlyInAnyOrder("Role", "Roles/nonprod", "Roles/dr");
+        assertThat(mixedBackup.getRoles().keySet()).containsExactly("", "dr", "nonprod");
+        assertThat(mixedBackup.getRole()).isSameAs(mixedBackup.getRoles().get(""));
+        assertThat(mixedBackup.getRoleFor("dev")).isSameAs(mixedBackup.getRoles().get("nonprod"));
+        assertThatThrownBy(() -> mixedBackup.getRoleFor("nope")).hasMessageContaining("\"nope\" is not a cluster");
+    }
+
+    @Test
+    void inAMixedLayoutEachClusterMayAssumeItsOwnRoleAndNoOther() {
+        assertEachClusterOnItsOwnRoleOnly(mixedBackup, mixedJson, MIXED, Map.of("prod-a", "Role", "prod-b", "Role",
+                "staging", "Roles/nonprod", "dev", "Roles/nonprod", "dr", "Roles/dr"));
+    }
+
+    @Test
+    void perClusterEveryClusterHasARoleOfItsOwnTrustingItAlone() {
+        assertThat(rolesByPath(perClusterBackup)).hasSize(12).doesNotContainKey("Role");
+        assertEachClusterOnItsOwnRoleOnly(perClusterBackup, perClusterJson, perClusterClusters, perClusterClusters.stream()
+                .collect(Collectors.toMap(EksCluster::getName, c -> "Roles/" + c.getName())));
+    }
+
+    @Test
+    void everyRoleHasTheOnePolicyAndTheRoleControls() {
+        Template t = TestApps.construct(VeleroBackupProps.builder().clusters(MIXED).rolePath("/velero/")
+                .maxSessionDuration(software.amazon.awscdk.Duration.hours(2)).roleName("velero")
+                .permissionsBoundaryArn("arn:aws:iam::111122223333:policy/boundary").tags(Map.of("team", "platform"))
+                .build());
+        String policy = TestApps.onlyLogicalId(t, "AWS::IAM::ManagedPolicy");
+        Map<String, Map<String, Object>> roles = t.findResources("AWS::IAM::Role");
+        assertThat(roles).hasSize(3);
+        List<String> names = new ArrayList<>();
+        for (Map<String, Object> role : roles.values()) {
+            JsonNode p = TestApps.JSON.valueToTree(role.get("Properties"));
+            assertThat(p.get("ManagedPolicyArns")).containsExactly(TestApps.parse("{'Ref':'" + policy + "'}"));
+            assertThat(p.get("Path").asText()).isEqualTo("/velero/");
+            assertThat(p.get("MaxSessionDuration").asInt()).isEqualTo(7200);
+            assertThat(p.get("PermissionsBoundary").asText()).endsWith(":policy/boundary");
+            assertThat(p.get("Tags").toString()).contains("\"team\"");
+            names.add(p.get("RoleName").asText());
+        }
+        // A fixed roleName is a prefix once there are several roles.
+        assertThat(names).containsExactlyInAnyOrder("velero", "velero-nonprod", "velero-dr");
+    }
+
+    @Test
+    void failsWhenRoleNameAndARoleMakeANameLongerThanIam() {
+        List<EksCluster> sharedAndDr = List.of(MIXED.get(0), MIXED.get(4));
+        VeleroBackupProps.builder().clusters(sharedAndDr).roleName("r".repeat(61)).build(); // "<61>-dr": 64, the most
+        assertThatThrownBy(() -> VeleroBackupProps.builder().clusters(sharedAndDr).roleName("r".repeat(62)).build())
+                .hasMessageStartingWith("roleName: \"" + "r".repeat(62) + "\" names the role \"dr\"")
+                .hasMessageContaining("65 characters (expected at most 64");
+    }
+
+    @Test
+    void movingAClusterChangesOnlyTheRolesItLeavesAndJoins() {
+        List<EksCluster> moved = new ArrayList<>(MIXED);
+        moved.set(0, irsa("prod-a", 1, "dr")); // prod-a leaves the shared role for "dr"
+        JsonNode after = TestApps.json(TestApps.construct(VeleroBackupProps.builder().clusters(moved).build()));
+        Map<String, String> roles = rolesByPath(mixedBackup);
+        for (Iterator<String> it = mixedJson.get("Resources").fieldNames(); it.hasNext(); ) {
+            String id = it.next();
+            boolean touched = id.equals(roles.get("Role")) || id.equals(roles.get("Roles/dr"));
+            assertThat(after.at("/Resources/" + id).equals(mixedJson.at("/Resources/" + id)))
+                    .as("%s unchanged", id).isEqualTo(!touched);
+        }
+        assertThat(after.get("Resources").size()).isEqualTo(mixedJson.get("Resources").size());
+    }
+
+    @Test
+    void failsNamingTheRoleAndItsClustersWhenOneRoleTrustsTooMany() {
+        List<EksCluster> five = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            five.add(irsa("big-" + i, 200 + i, "big"));
+        }
+        five.add(irsa("small", 300, null));
+        assertThatThrownBy(() -> TestApps.construct(VeleroBackupProps.builder().clusters(five).build()))
+                .hasMessageStartingWith("clusters: role \"big\"'s trust policy would be ")
+                .hasMessageContaining("the first 4 of these 5 clusters fit: big-0, big-1, big-2, big-3, big-4")
+                .hasMessageContaining("clusters[].role names a role per group, or roles PER_CLUSTER");
+    }
+
+    @Test
+    void podIdentityAssociationsUseTheirClustersRole() {
+        VeleroBackup[] backup = new VeleroBackup[1];
+        Template t = TestApps.construct(stack -> backup[0] = build(stack, VeleroBackupProps.builder()
+                .identity(WorkloadIdentity.POD_IDENTITY).roles(RoleLayout.PER_CLUSTER)
+                .clusters(List.of(EksCluster.builder().name("a").clusterName("eks-a").build(),
+                        EksCluster.builder().name("b").clusterName("eks-b").build()))
+                .build()));
+        Map<String, String> roles = rolesByPath(backup[0]);
+        t.hasResourceProperties("AWS::EKS::PodIdentityAssociation", Map.of("ClusterName", "eks-a",
+                "RoleArn", Map.of("Fn::GetAtt", List.of(roles.get("Roles/a"), "Arn"))));
+        t.hasResourceProperties("AWS::EKS::PodIdentityAssociation", Map.of("ClusterName", "eks-b",
+                "RoleArn", Map.of("Fn::GetAtt", List.of(roles.get("Roles/b"), "Arn"))));
+    }
+
+    @Test
+    void moreOidcProvidersThanIamsDefaultQuotaGetAWarning() {
+        List<EksCluster> many = new ArrayList<>();
+        for (int i = 0; i < VeleroBackup.OIDC_PROVIDER_QUOTA + 1; i++) {
+            many.add(irsa("c" + i, 400 + i, null));
+        }
+        Stack[] stack = new Stack[1];
+        TestApps.construct(s -> {
+            stack[0] = s;
+            new VeleroBackup(s, "Velero", VeleroBackupProps.builder().clusters(many).roles(RoleLayout.PER_CLUSTER)
+                    .build());
+        });
+        Annotations.fromStack(stack[0]).hasWarning("/Test/Velero",
+                Match.stringLikeRegexp(".*creates 101 OIDC providers; IAM's default quota is 100 per account.*"));
+        // At the quota itself, no warning.
+        Stack[] atQuota = new Stack[1];
+        TestApps.construct(s -> {
+            atQuota[0] = s;
+            new VeleroBackup(s, "Velero", VeleroBackupProps.builder().clusters(many.subList(0, 100))
+                    .roles(RoleLayout.PER_CLUSTER).build());
+        });
+        Annotations.fromStack(atQuota[0]).hasNoWarning("/Test/Velero", Match.anyValue());
+    }
+}
