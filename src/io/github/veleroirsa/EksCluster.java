@@ -265,8 +265,9 @@ public final class EksCluster {
         }
 
         /**
-         * The EKS cluster's name. With Pod Identity, the role's trust is pinned to it (the
-         * {@code eks-cluster-name} session tag) and a pod identity association is created for
+         * The EKS cluster's name. With Pod Identity, the role's trust is pinned to the cluster's
+         * ARN (the {@code eks-cluster-arn} session tag: this name, in {@link #region} or the
+         * stack's region, in the stack's account) and a pod identity association is created for
          * each service account.
          *
          * @return this builder; default {@code null}

@@ -35,13 +35,15 @@ final class TrustedRole {
      * @param name        the role's name ({@link VeleroBackupProps#DEFAULT_ROLE} for the shared role)
      * @param clusters    its clusters, in name order
      * @param providerArn the ARN of a cluster's OIDC provider
+     * @param clusterArn  the ARN of a cluster, for Pod Identity's {@code eks-cluster-arn} tag
      */
-    TrustedRole(String name, List<EksCluster> clusters, VeleroBackupProps props, Function<EksCluster, String> providerArn) {
+    TrustedRole(String name, List<EksCluster> clusters, VeleroBackupProps props, Function<EksCluster, String> providerArn,
+            Function<EksCluster, String> clusterArn) {
         this.name = name;
         this.clusters = clusters;
         this.props = props;
         for (EksCluster cluster : clusters) {
-            perCluster.add(principals(cluster, providerArn));
+            perCluster.add(principals(cluster, providerArn, clusterArn));
         }
         this.shared = props.getIdentity().podIdentity() && !props.isPodIdentityPinning()
                 ? List.of(podIdentity(null)) : List.of();
@@ -96,7 +98,8 @@ final class TrustedRole {
     }
 
     /** The trust principals of one cluster: its IRSA statement, its Pod Identity statements, or both. */
-    private List<IPrincipal> principals(EksCluster cluster, Function<EksCluster, String> providerArn) {
+    private List<IPrincipal> principals(EksCluster cluster, Function<EksCluster, String> providerArn,
+            Function<EksCluster, String> clusterArn) {
         List<IPrincipal> out = new ArrayList<>();
         if (props.getIdentity().irsa()) {
             Map<String, Object> equals = new LinkedHashMap<>();
@@ -113,7 +116,7 @@ final class TrustedRole {
                     byNamespace.computeIfAbsent(sa.namespace(), k -> new ArrayList<>()).add(sa.name()));
             byNamespace.forEach((namespace, names) -> {
                 Map<String, Object> equals = new LinkedHashMap<>();
-                equals.put("aws:RequestTag/" + VeleroBackup.POD_IDENTITY_CLUSTER_TAG, cluster.getClusterName());
+                equals.put("aws:RequestTag/" + VeleroBackup.POD_IDENTITY_CLUSTER_ARN_TAG, clusterArn.apply(cluster));
                 equals.put("aws:RequestTag/" + VeleroBackup.POD_IDENTITY_NAMESPACE_TAG, namespace);
                 equals.put("aws:RequestTag/" + VeleroBackup.POD_IDENTITY_SERVICE_ACCOUNT_TAG,
                         names.size() == 1 ? names.get(0) : names);

@@ -52,8 +52,11 @@ public class VeleroBackup extends Construct {
 
     /** The annotation that makes a Kubernetes service account assume an IAM role (IRSA). */
     public static final String ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
-    /** The session tags EKS Pod Identity sets, which the trust is pinned to. */
-    public static final String POD_IDENTITY_CLUSTER_TAG = "eks-cluster-name";
+    /**
+     * The session tags EKS Pod Identity sets, which the trust is pinned to: the cluster's ARN
+     * (a name alone repeats across the regions of an account), the namespace and the service account.
+     */
+    public static final String POD_IDENTITY_CLUSTER_ARN_TAG = "eks-cluster-arn";
     public static final String POD_IDENTITY_NAMESPACE_TAG = "kubernetes-namespace";
     public static final String POD_IDENTITY_SERVICE_ACCOUNT_TAG = "kubernetes-service-account";
 
@@ -61,11 +64,17 @@ public class VeleroBackup extends Construct {
         super(scope, id);
         this.props = Objects.requireNonNull(props, "props");
         Stack stack = Stack.of(this);
+        checkProvidersAreInTheStacksAccount(stack);
+        if (props.getIdentity().podIdentity() && !props.isPodIdentityPinning()) {
+            Annotations.of(this).addWarningV2("velero-irsa:podIdentityUnpinned", "podIdentityPinning is false: every"
+                    + " EKS Pod Identity association in the account that names this construct's roles may assume"
+                    + " them, from any cluster, namespace and service account");
+        }
 
         // Every role's trust first: a policy IAM would refuse stops here, before any resource exists.
         Map<String, TrustedRole> trusted = new LinkedHashMap<>();
         props.getClustersByRole().forEach((name, clusters) ->
-                trusted.put(name, new TrustedRole(name, clusters, props, this::providerArn)));
+                trusted.put(name, new TrustedRole(name, clusters, props, this::providerArn, this::clusterArn)));
         trusted.values().forEach(t -> t.checkSize(stack));
 
         BackupStore store = BackupStore.create(this, props);
@@ -163,6 +172,33 @@ public class VeleroBackup extends Construct {
                     + " trust policy is " + size + " characters, over maxTrustPolicyLength " + limit
                     + " (statements were added to it after VeleroBackup built it)");
         });
+    }
+
+    /** An imported provider of another account than the stack's could never be used by its roles. */
+    private void checkProvidersAreInTheStacksAccount(Stack stack) {
+        if (Token.isUnresolved(stack.getAccount())) {
+            return; // unknown until deployment: the README says the provider must be in the role's account
+        }
+        List<EksCluster> clusters = props.getClusters();
+        for (int i = 0; i < clusters.size(); i++) {
+            String arn = clusters.get(i).getOidcProviderArn();
+            if (arn != null && !Token.isUnresolved(arn) && !arn.split(":")[4].equals(stack.getAccount())) {
+                throw new InvalidInputException("clusters[" + i + "].oidcProviderArn", InvalidInputException.quote(arn)
+                        + " is a provider of account " + arn.split(":")[4] + ", not of the stack's account "
+                        + stack.getAccount() + " (expected the provider of this issuer in the account the role is in)");
+            }
+        }
+    }
+
+    /** The ARN of an EKS cluster: its name, in its region (else the stack's) and the stack's account. */
+    private String clusterArn(EksCluster cluster) {
+        return Stack.of(this).formatArn(ArnComponents.builder()
+                .service("eks")
+                .region(cluster.getRegion())
+                .resource("cluster")
+                .resourceName(cluster.getClusterName())
+                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                .build());
     }
 
     /**

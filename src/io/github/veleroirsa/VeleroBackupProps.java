@@ -417,9 +417,10 @@ public final class VeleroBackupProps {
 
         /**
          * With Pod Identity, pin the trust to the listed clusters and service accounts through
-         * the session tags EKS sets ({@code eks-cluster-name}, {@code kubernetes-namespace},
-         * {@code kubernetes-service-account}); every cluster then needs its {@code clusterName}.
-         * Turned off, any pod identity association in the account may use the role.
+         * the session tags EKS sets ({@code eks-cluster-arn}, {@code kubernetes-namespace},
+         * {@code kubernetes-service-account}); every cluster then needs its {@code clusterName}
+         * (and its {@code region} when it is not the stack's). Turned off, any pod identity
+         * association in the account may use the role, and the construct warns so.
          *
          * @return this builder; default - true
          */

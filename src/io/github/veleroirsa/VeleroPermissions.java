@@ -19,13 +19,32 @@ public final class VeleroPermissions {
     /**
      * EBS snapshots of persistent volumes and volumes restored from them, on this account's
      * volumes and on snapshots ({@code volume/*}, {@code snapshot/*}, any region): their IDs are
-     * not known before a backup runs.
+     * not known before a backup runs. The plugin calls them in {@code volume_snapshotter.go}.
      */
     public static final List<String> EC2_SNAPSHOT_ACTIONS = List.of(
-            "ec2:CreateTags",
             "ec2:CreateVolume",
-            "ec2:CreateSnapshot",
-            "ec2:DeleteSnapshot");
+            "ec2:CreateSnapshot");
+
+    /**
+     * Tagging, only as part of {@link #EC2_SNAPSHOT_ACTIONS} ({@code ec2:CreateAction}): the plugin
+     * tags snapshots and volumes through {@code TagSpecifications} when it creates them and never
+     * calls CreateTags on its own, so the role cannot retag other volumes (their
+     * {@code kubernetes.io/cluster/*} ownership tags, say).
+     */
+    public static final List<String> EC2_TAG_ACTIONS = List.of("ec2:CreateTags");
+
+    /** The create calls {@link #EC2_TAG_ACTIONS} may tag in, as {@code ec2:CreateAction} names them. */
+    public static final List<String> EC2_TAGGING_CREATE_ACTIONS = List.of("CreateSnapshot", "CreateVolume");
+
+    /**
+     * Deleting snapshots, only those that carry {@link #VELERO_BACKUP_TAG}: Velero tags every
+     * snapshot it takes with it ({@code pkg/backup/item_backupper.go}), so the role cannot delete
+     * snapshots that Velero did not make.
+     */
+    public static final List<String> EC2_DELETE_ACTIONS = List.of("ec2:DeleteSnapshot");
+
+    /** The tag Velero puts on every EBS snapshot it takes: the backup's name. */
+    public static final String VELERO_BACKUP_TAG = "velero.io/backup";
 
     /**
      * Backup objects, on {@code <bucket ARN>/*}. The plugin tags objects as it uploads them, so

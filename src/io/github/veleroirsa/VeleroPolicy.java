@@ -47,12 +47,29 @@ final class VeleroPolicy {
                             + " IAM accepts only * for them. They read metadata, nothing else."));
             statements.add(allow("VeleroEbsSnapshots", VeleroPermissions.EC2_SNAPSHOT_ACTIONS,
                     List.of(volumes, snapshots)));
+            statements.add(PolicyStatement.Builder.create()
+                    .sid("VeleroEbsTagOnCreate")
+                    .effect(Effect.ALLOW)
+                    .actions(VeleroPermissions.EC2_TAG_ACTIONS)
+                    .resources(List.of(volumes, snapshots))
+                    .conditions(Map.of("StringEquals", Map.of("ec2:CreateAction",
+                            VeleroPermissions.EC2_TAGGING_CREATE_ACTIONS)))
+                    .build());
+            statements.add(PolicyStatement.Builder.create()
+                    .sid("VeleroEbsDeleteVeleroSnapshots")
+                    .effect(Effect.ALLOW)
+                    .actions(VeleroPermissions.EC2_DELETE_ACTIONS)
+                    .resources(List.of(snapshots))
+                    .conditions(Map.of("Null", Map.of("aws:ResourceTag/" + VeleroPermissions.VELERO_BACKUP_TAG,
+                            "false")))
+                    .build());
             exemptions.add(new Exemption("AwsSolutions-IAM5", List.of(
                     regex("/^Resource::arn:" + PARTITION + ":ec2:\\*:" + ACCOUNT + ":volume\\/\\*$/"),
                     regex("/^Resource::arn:" + PARTITION + ":ec2:\\*::snapshot\\/\\*$/")), null,
                     "Velero snapshots volumes and restores volumes from snapshots whose IDs exist only once"
                             + " a backup runs; the actions are limited to this account's volumes and to"
-                            + " snapshots, in the regions of Velero's volume snapshot locations."));
+                            + " snapshots, tagging to those create calls, and deleting to snapshots that carry"
+                            + " Velero's velero.io/backup tag."));
         }
         statements.add(allow("VeleroBackupObjects", VeleroPermissions.S3_OBJECT_ACTIONS,
                 List.of(bucket.arnForObjects("*"))));

@@ -30,8 +30,9 @@ class PodIdentityTest {
     static void synthesize() {
         podIdentity = TestApps.construct(VeleroBackupProps.builder().clusters(List.of(PROD, DR))
                 .identity(WorkloadIdentity.POD_IDENTITY).build());
+        // Both trusts of two clusters, one of them with two namespaces: over IAM's default 2,048 characters.
         both = TestApps.construct(VeleroBackupProps.builder().clusters(List.of(PROD, DR))
-                .identity(WorkloadIdentity.BOTH).build());
+                .identity(WorkloadIdentity.BOTH).maxTrustPolicyLength(4096).build());
         unpinned = TestApps.construct(VeleroBackupProps.builder()
                 .clusters(List.of(EksCluster.builder().name("any").build()))
                 .identity(WorkloadIdentity.POD_IDENTITY).podIdentityPinning(false).build());
@@ -41,9 +42,18 @@ class PodIdentityTest {
         return new TrustEvaluator(TestApps.json(t), TestApps.onlyLogicalId(t, "AWS::IAM::Role"), "111122223333", "aws");
     }
 
+    /** The ARN EKS puts in the eks-cluster-arn tag: both clusters are in us-west-1, the issuers' region. */
+    static String arn(String cluster) {
+        return arn("us-west-1", "111122223333", cluster);
+    }
+
+    static String arn(String region, String account, String cluster) {
+        return "arn:aws:eks:" + region + ":" + account + ":cluster/" + cluster;
+    }
+
     /** What EKS Pod Identity sends: AssumeRole (and TagSession) with its session tags. */
-    static List<Request> podIdentity(String cluster, String namespace, String serviceAccount) {
-        Map<String, String> tags = Map.of("aws:RequestTag/eks-cluster-name", cluster,
+    static List<Request> podIdentity(String clusterArn, String namespace, String serviceAccount) {
+        Map<String, String> tags = Map.of("aws:RequestTag/eks-cluster-arn", clusterArn,
                 "aws:RequestTag/kubernetes-namespace", namespace,
                 "aws:RequestTag/kubernetes-service-account", serviceAccount);
         return List.of(TrustEvaluator.service("pods.eks.amazonaws.com", "sts:AssumeRole", tags),
@@ -70,15 +80,18 @@ class PodIdentityTest {
     void thePinnedTrustAdmitsEveryListedServiceAccountAndNothingElse() {
         TrustEvaluator e = evaluator(podIdentity);
         for (ServiceAccount sa : PROD.getServiceAccounts()) {
-            assertThat(allows(e, podIdentity("prod-west", sa.namespace(), sa.name()))).as(sa.toString()).isTrue();
+            assertThat(allows(e, podIdentity(arn("prod-west"), sa.namespace(), sa.name()))).as(sa.toString()).isTrue();
         }
-        assertThat(allows(e, podIdentity("dr-west", "velero", "velero"))).isTrue();
+        assertThat(allows(e, podIdentity(arn("dr-west"), "velero", "velero"))).isTrue();
         // Another cluster, another namespace, another service account, a crossed pair.
-        assertThat(allows(e, podIdentity("staging", "velero", "velero"))).isFalse();
-        assertThat(allows(e, podIdentity("prod-west", "default", "velero"))).isFalse();
-        assertThat(allows(e, podIdentity("prod-west", "velero", "default"))).isFalse();
-        assertThat(allows(e, podIdentity("dr-west", "velero", "velero-datamover"))).isFalse();
-        assertThat(allows(e, podIdentity("prod-west", "backup2", "velero-datamover"))).isFalse();
+        assertThat(allows(e, podIdentity(arn("staging"), "velero", "velero"))).isFalse();
+        assertThat(allows(e, podIdentity(arn("prod-west"), "default", "velero"))).isFalse();
+        assertThat(allows(e, podIdentity(arn("prod-west"), "velero", "default"))).isFalse();
+        assertThat(allows(e, podIdentity(arn("dr-west"), "velero", "velero-datamover"))).isFalse();
+        assertThat(allows(e, podIdentity(arn("prod-west"), "backup2", "velero-datamover"))).isFalse();
+        // A cluster of the same name in another region, or in another account.
+        assertThat(allows(e, podIdentity(arn("us-east-1", "111122223333", "prod-west"), "velero", "velero"))).isFalse();
+        assertThat(allows(e, podIdentity(arn("us-west-1", "444455556666", "prod-west"), "velero", "velero"))).isFalse();
         // Without session tags nothing is admitted, and no web identity either.
         assertThat(e.allows(TrustEvaluator.service("pods.eks.amazonaws.com", "sts:AssumeRole", Map.of()))).isFalse();
         assertThat(e.allows(TrustEvaluator.webIdentity("arn:aws:iam::111122223333:oidc-provider/"
@@ -109,15 +122,15 @@ class PodIdentityTest {
             assertThat(e.allows(TrustEvaluator.webIdentity("arn:aws:iam::111122223333:oidc-provider/"
                     + PROD.getOidcIssuer(), sub, "sts.amazonaws.com"))).as(sub).isTrue();
         }
-        assertThat(allows(e, podIdentity("prod-west", "velero", "velero-datamover"))).isTrue();
-        assertThat(allows(e, podIdentity("prod-west", "velero", "default"))).isFalse();
+        assertThat(allows(e, podIdentity(arn("prod-west"), "velero", "velero-datamover"))).isTrue();
+        assertThat(allows(e, podIdentity(arn("prod-west"), "velero", "default"))).isFalse();
     }
 
     @Test
     void unpinnedTrustsEveryAssociationOfTheAccountAndCreatesNone() {
         unpinned.resourceCountIs("AWS::EKS::PodIdentityAssociation", 0);
         TrustEvaluator e = evaluator(unpinned);
-        assertThat(allows(e, podIdentity("whatever", "any", "thing"))).isTrue();
+        assertThat(allows(e, podIdentity(arn("whatever"), "any", "thing"))).isTrue();
     }
 
     @Test
@@ -136,5 +149,29 @@ class PodIdentityTest {
                 .clusters(List.of(EksCluster.builder().name("a").clusterName("a").build())).build())
                 .isInstanceOfSatisfying(InvalidInputException.class,
                         e -> assertThat(e.getField()).isEqualTo("clusters[0].oidcIssuer"));
+    }
+
+    @Test
+    void unpinnedTrustIsAWarningAtSynthesis() {
+        software.amazon.awscdk.Stack[] stack = new software.amazon.awscdk.Stack[1];
+        TestApps.construct(st -> {
+            stack[0] = st;
+            new VeleroBackup(st, "Velero", VeleroBackupProps.builder()
+                    .clusters(List.of(EksCluster.builder().name("any").build()))
+                    .identity(WorkloadIdentity.POD_IDENTITY).podIdentityPinning(false).build());
+        });
+        software.amazon.awscdk.assertions.Annotations.fromStack(stack[0]).hasWarning("/Test/Velero",
+                software.amazon.awscdk.assertions.Match.stringLikeRegexp(
+                        "podIdentityPinning is false: every EKS Pod Identity association in the account.*"));
+    }
+
+    @Test
+    void aClusterOutsideTheStacksRegionIsPinnedToItsOwnRegion() {
+        Template t = TestApps.construct(VeleroBackupProps.builder().identity(WorkloadIdentity.POD_IDENTITY)
+                .clusters(List.of(EksCluster.builder().name("eu").clusterName("prod").region("eu-central-1").build()))
+                .build());
+        TrustEvaluator e = evaluator(t);
+        assertThat(allows(e, podIdentity(arn("eu-central-1", "111122223333", "prod"), "velero", "velero"))).isTrue();
+        assertThat(allows(e, podIdentity(arn("us-west-2", "111122223333", "prod"), "velero", "velero"))).isFalse();
     }
 }

@@ -37,15 +37,22 @@ class PolicyTest {
                 .build()));
     }
 
-    /** The statements every variant has, as the issue lists them (CDK sorts the actions). */
+    static final String VOLUMES =
+            "{'Fn::Join':['',['arn:',{'Ref':'AWS::Partition'},':ec2:*:',{'Ref':'AWS::AccountId'},':volume/*']]}";
+    static final String SNAPSHOTS = "{'Fn::Join':['',['arn:',{'Ref':'AWS::Partition'},':ec2:*::snapshot/*']]}";
+
+    /** The statements every variant has, as the issues list them (CDK sorts the actions). */
     private static String baseStatements(String bucket) {
         String arn = "{'Fn::GetAtt':['" + bucket + "','Arn']}";
         return "{'Sid':'VeleroEbsDescribe','Effect':'Allow','Resource':'*','Action':["
                 + "'ec2:DescribeSnapshots','ec2:DescribeVolumes']},"
                 + "{'Sid':'VeleroEbsSnapshots','Effect':'Allow','Action':["
-                + "'ec2:CreateSnapshot','ec2:CreateTags','ec2:CreateVolume','ec2:DeleteSnapshot'],'Resource':["
-                + "{'Fn::Join':['',['arn:',{'Ref':'AWS::Partition'},':ec2:*:',{'Ref':'AWS::AccountId'},':volume/*']]},"
-                + "{'Fn::Join':['',['arn:',{'Ref':'AWS::Partition'},':ec2:*::snapshot/*']]}]},"
+                + "'ec2:CreateSnapshot','ec2:CreateVolume'],'Resource':[" + VOLUMES + "," + SNAPSHOTS + "]},"
+                + "{'Sid':'VeleroEbsTagOnCreate','Effect':'Allow','Action':'ec2:CreateTags','Resource':["
+                + VOLUMES + "," + SNAPSHOTS + "],'Condition':{'StringEquals':{'ec2:CreateAction':"
+                + "['CreateSnapshot','CreateVolume']}}},"
+                + "{'Sid':'VeleroEbsDeleteVeleroSnapshots','Effect':'Allow','Action':'ec2:DeleteSnapshot',"
+                + "'Resource':" + SNAPSHOTS + ",'Condition':{'Null':{'aws:ResourceTag/velero.io/backup':'false'}}},"
                 + "{'Sid':'VeleroBackupObjects','Effect':'Allow','Resource':{'Fn::Join':['',[" + arn + ",'/*']]},"
                 + "'Action':['s3:AbortMultipartUpload','s3:DeleteObject','s3:GetObject',"
                 + "'s3:ListMultipartUploadParts','s3:PutObject','s3:PutObjectTagging']},"

@@ -139,4 +139,23 @@ class TrustAndProvidersTest {
             assertThat(TestApps.json(t).toString()).doesNotContain("AssetParameters").doesNotContain("cdk-assets");
         }
     }
+
+    @Test
+    void failsForAProviderOfAnotherAccountOnceTheStacksAccountIsKnown() {
+        EksCluster foreign = EksCluster.builder().name("backup").oidcIssuer(ISSUER_A)
+                .oidcProviderArn("arn:aws:iam::444455556666:oidc-provider/" + ISSUER_A.substring("https://".length()))
+                .build();
+        software.amazon.awscdk.Stack pinned = new software.amazon.awscdk.Stack(TestApps.app(Map.of(), null), "Pinned",
+                software.amazon.awscdk.StackProps.builder().env(software.amazon.awscdk.Environment.builder()
+                        .account("111122223333").region("us-west-1").build()).build());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new VeleroBackup(pinned, "Velero",
+                        TestApps.props(cluster("a", ISSUER_B), foreign)))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                    assertThat(e.getField()).isEqualTo("clusters[1].oidcProviderArn");
+                    assertThat(e.getProblem()).contains("is a provider of account 444455556666, not of the stack's"
+                            + " account 111122223333");
+                });
+        // Without a known account the ARN is taken as given (the README says where it must be).
+        TestApps.construct(TestApps.props(foreign));
+    }
 }

@@ -120,25 +120,7 @@ public final class TrustEvaluator {
     }
 
     private String resolve(JsonNode v) {
-        if (v.isTextual()) {
-            return v.asText();
-        }
-        if (v.has("Ref")) {
-            return switch (v.get("Ref").asText()) {
-                case "AWS::AccountId" -> account;
-                case "AWS::Partition" -> partition;
-                default -> throw new IllegalStateException("the evaluator cannot resolve " + v);
-            };
-        }
-        if (v.has("Fn::Join")) {
-            StringBuilder out = new StringBuilder();
-            String separator = v.get("Fn::Join").get(0).asText();
-            JsonNode parts = v.get("Fn::Join").get(1);
-            for (int i = 0; i < parts.size(); i++) {
-                out.append(i == 0 ? "" : separator).append(resolve(parts.get(i)));
-            }
-            return out.toString();
-        }
-        throw new IllegalStateException("the evaluator cannot resolve " + v);
+        return Intrinsics.resolve(v, Map.of("AWS::AccountId", account, "AWS::Partition", partition,
+                "AWS::Region", Intrinsics.SAMPLE.get("AWS::Region"))::get);
     }
 }

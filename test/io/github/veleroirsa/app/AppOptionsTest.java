@@ -95,7 +95,8 @@ class AppOptionsTest {
         // backup: IRSA with both service accounts in one statement, and Pod Identity pinned; restore: the same.
         assertThat(trust.get(0).toString()).contains("[\"system:serviceaccount:velero:velero\","
                 + "\"system:serviceaccount:velero:velero-datamover\"]");
-        assertThat(trust.get(1).toString()).contains("\"aws:RequestTag/eks-cluster-name\":\"prod-west\"");
+        assertThat(trust.get(1).toString()).contains("\"aws:RequestTag/eks-cluster-arn\"").contains(":eks:us-west-1:")
+                .contains(":cluster/prod-west");
         assertThat(migration.toString().split("AWS::EKS::PodIdentityAssociation", -1)).hasSize(4); // 3 associations
 
         JsonNode controls = AppRun.of(java.nio.file.Files.readString(

@@ -1,0 +1,109 @@
+package io.github.veleroirsa;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Decides, as IAM does for one identity policy, whether a request is allowed: some Allow
+ * statement matches its action, resource and conditions, and no Deny statement does. Action and
+ * resource patterns take IAM's {@code *} and {@code ?}; conditions take the operators velero-irsa
+ * writes ({@code StringEquals}, {@code StringLike}, {@code Bool}, {@code Null}). Anything else
+ * fails the test: a policy this evaluator does not understand is not evaluated at all.
+ */
+public final class PolicyEvaluator {
+    private static final Set<String> STATEMENT_KEYS = Set.of("Sid", "Effect", "Action", "Resource", "Condition");
+
+    private final List<JsonNode> statements = new ArrayList<>();
+    private final Function<String, String> intrinsics;
+
+    /**
+     * @param document   the policy document, as the template holds it
+     * @param intrinsics the value of a {@code Ref} or {@code Fn::GetAtt} ({@link Intrinsics#resolve})
+     */
+    public PolicyEvaluator(JsonNode document, Function<String, String> intrinsics) {
+        if (!document.path("Version").asText().equals("2012-10-17")) {
+            throw new IllegalStateException("unsupported policy version: " + document.path("Version"));
+        }
+        document.path("Statement").forEach(statements::add);
+        this.intrinsics = intrinsics;
+    }
+
+    /** One API call's authorization: its action, the resource ARN it acts on, its context keys. */
+    public record Request(String action, String resource, Map<String, String> context) {
+        public Request(String action, String resource) {
+            this(action, resource, Map.of());
+        }
+    }
+
+    public boolean allows(Request request) {
+        boolean allowed = false;
+        for (JsonNode s : statements) {
+            s.fieldNames().forEachRemaining(key -> {
+                if (!STATEMENT_KEYS.contains(key)) {
+                    throw new IllegalStateException("the evaluator does not implement " + key + ": " + s);
+                }
+            });
+            if (!matches(s, request)) {
+                continue;
+            }
+            switch (s.path("Effect").asText()) {
+                case "Deny" -> {
+                    return false;
+                }
+                case "Allow" -> allowed = true;
+                default -> throw new IllegalStateException("bad Effect in " + s);
+            }
+        }
+        return allowed;
+    }
+
+    private boolean matches(JsonNode s, Request request) {
+        if (values(s.path("Action")).stream().noneMatch(p -> glob(p, request.action(), true))) {
+            return false;
+        }
+        if (values(s.path("Resource")).stream().noneMatch(p -> glob(p, request.resource(), false))) {
+            return false;
+        }
+        for (var operator : (Iterable<Map.Entry<String, JsonNode>>) s.path("Condition")::fields) {
+            for (var key : (Iterable<Map.Entry<String, JsonNode>>) operator.getValue()::fields) {
+                String actual = request.context().get(key.getKey());
+                List<String> expected = values(key.getValue());
+                boolean holds = switch (operator.getKey()) {
+                    case "StringEquals" -> actual != null && expected.contains(actual);
+                    case "StringLike" -> actual != null && expected.stream().anyMatch(p -> glob(p, actual, false));
+                    case "Bool" -> actual != null && expected.contains(actual.toLowerCase());
+                    case "Null" -> expected.size() == 1 && expected.get(0).equals(actual == null ? "true" : "false");
+                    default -> throw new IllegalStateException("the evaluator does not implement " + operator.getKey());
+                };
+                if (!holds) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** IAM's pattern match: {@code *} any run of characters, {@code ?} one; actions ignore case. */
+    private static boolean glob(String pattern, String value, boolean ignoreCase) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+        }
+        return Pattern.compile(regex.toString(), ignoreCase ? Pattern.CASE_INSENSITIVE : 0).matcher(value).matches();
+    }
+
+    private List<String> values(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(v -> out.add(Intrinsics.resolve(v, intrinsics)));
+        } else if (!node.isMissingNode()) {
+            out.add(Intrinsics.resolve(node, intrinsics));
+        }
+        return out;
+    }
+}
