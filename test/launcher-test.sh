@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests scripts/app.sh, the app command of cdk.json, in a copy of the project: the first run
-# builds, a run with nothing changed skips Maven, and a changed source file, pom.xml or
-# configuration is always in the template that the next run writes. Run by .ci/run.
+# builds, a run with nothing changed skips Maven, and a changed, added or deleted source file,
+# pom.xml or configuration is always in the template that the next run writes, whatever the
+# files' times say; two synths at once both succeed with one build. Run by .ci/run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -29,20 +30,56 @@ run "$context" || fail "second run"
 built && fail "nothing changed, yet Maven ran"
 pass "nothing changed: no Maven start"
 
-sleep 1 # file times have a resolution; keep edits distinguishable from the last build
 sed -i 's/(velero-irsa)"/(velero-irsa, edited)"/' "$work/src/io/github/veleroirsa/app/VeleroApp.java"
 run "$context" || fail "run after a source edit"
 built || fail "a changed source file was not compiled"
 template | grep -q '(velero-irsa, edited)' || fail "the edited source is not in the template"
 pass "a changed source file is compiled before synthesis"
 
-sleep 1
 touch "$work/pom.xml"
+run "$context" || fail "run after touching pom.xml"
+built && fail "a touched but unchanged pom.xml started Maven"
+pass "a touched, unchanged file does not rebuild"
+
+sed -i 's|</project>|<!-- edited --></project>|' "$work/pom.xml"
 run "$context" || fail "run after a pom.xml change"
 built || fail "a changed pom.xml did not rebuild the classpath"
 pass "a changed pom.xml rebuilds"
 
-sleep 1
+# An edit that keeps the file's old time (cp -p, tar, rsync -t, an older checkout).
+app="$work/src/io/github/veleroirsa/app/VeleroApp.java"
+cp -p "$app" "$work/app.orig"
+sed -i 's/(velero-irsa, edited)"/(velero-irsa, time kept)"/' "$app"
+touch -r "$work/app.orig" "$app"
+run "$context" || fail "run after a time-preserving edit"
+built || fail "an edit that kept the file's time was not compiled"
+template | grep -q '(velero-irsa, time kept)' || fail "the time-preserving edit is not in the template"
+pass "an edit that keeps the file's time is compiled"
+
+# A deleted source: its class must not linger in target/classes.
+echo 'package io.github.veleroirsa; final class Extra {}' > "$work/src/io/github/veleroirsa/Extra.java"
+run "$context" || fail "run with an added source"
+[ -f "$work/target/classes/io/github/veleroirsa/Extra.class" ] || fail "an added source was not compiled"
+rm "$work/src/io/github/veleroirsa/Extra.java"
+run "$context" || fail "run after deleting a source"
+built || fail "a deleted source did not rebuild"
+[ -f "$work/target/classes/io/github/veleroirsa/Extra.class" ] && fail "a deleted source's class is still there"
+pass "a deleted source rebuilds without its class"
+
+# Two synths started at once, after a change: both write a template, and Maven runs once.
+sed -i 's/(velero-irsa, time kept)"/(velero-irsa, concurrent)"/' "$app"
+for n in 1 2; do
+  rm -rf "$work/out$n"
+  (cd "$work" && CDK_CONTEXT_JSON="$context" CDK_OUTDIR="$work/out$n" bash scripts/app.sh) 2> "$work/err$n" &
+done
+wait %1 || fail "the first of two concurrent synths"
+wait %2 || fail "the second of two concurrent synths"
+for n in 1 2; do
+  grep -q '(velero-irsa, concurrent)' "$work/out$n/VeleroBackup.template.json" || fail "concurrent synth $n is stale"
+done
+[ "$(cat "$work/err1" "$work/err2" | grep -c 'compiling with Maven')" -eq 1 ] || fail "two concurrent synths built twice"
+pass "two synths at once: one build, two current templates"
+
 echo 'class Broken {' > "$work/src/io/github/veleroirsa/Broken.java"
 run "$context" && fail "a source that does not compile gave a template"
 rm "$work/src/io/github/veleroirsa/Broken.java"
