@@ -42,7 +42,7 @@ record BackupStore(IBucket bucket, IKey key) {
     }
 
     private static Bucket bucket(Construct scope, VeleroBackupProps props, IKey key) {
-        String logs = props.getAccessLogsBucketName();
+        IBucket logs = props.getAccessLogsBucket();
         Bucket created = Bucket.Builder.create(scope, "Bucket")
                 .bucketName(props.getBucketName())
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
@@ -60,7 +60,7 @@ record BackupStore(IBucket bucket, IKey key) {
                         .abortIncompleteMultipartUploadAfter(Duration.days(ABORT_INCOMPLETE_UPLOAD_DAYS))
                         .expiredObjectDeleteMarker(true)
                         .build()))
-                .serverAccessLogsBucket(logs == null ? null : Bucket.fromBucketName(scope, "AccessLogsBucket", logs))
+                .serverAccessLogsBucket(logs)
                 .serverAccessLogsPrefix(logs == null ? null : Stack.of(scope).getStackName() + "/")
                 .removalPolicy(props.getRemovalPolicy())
                 .build();

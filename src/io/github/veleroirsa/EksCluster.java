@@ -42,11 +42,11 @@ public final class EksCluster {
     private record Checked(String name, String oidcIssuer, String oidcProviderArn, String clusterName, String region,
             String role, List<ServiceAccount> serviceAccounts) {
         static Checked of(Builder b) {
-            String name = Rules.clusterName("name", b.name);
+            String name = Rules.CLUSTER_NAME.check("name", b.name);
             String oidcIssuer = b.oidcIssuer == null ? null : Rules.oidcIssuer("oidcIssuer", b.oidcIssuer);
             // Checked even when serviceAccounts replaces them: a bad value is a mistake either way.
-            String namespace = Rules.namespace("namespace", b.namespace);
-            String serviceAccount = Rules.serviceAccount("serviceAccount", b.serviceAccount);
+            String namespace = Rules.NAMESPACE.check("namespace", b.namespace);
+            String serviceAccount = Rules.SERVICE_ACCOUNT.check("serviceAccount", b.serviceAccount);
             if (b.oidcProviderArn != null && oidcIssuer == null) {
                 throw new InvalidInputException("oidcIssuer", "missing (expected the issuer of the provider"
                         + " oidcProviderArn names)");
@@ -54,9 +54,9 @@ public final class EksCluster {
             String oidcProviderArn = b.oidcProviderArn == null
                     ? null
                     : Rules.oidcProviderArn("oidcProviderArn", b.oidcProviderArn, oidcIssuer);
-            String clusterName = b.clusterName == null ? null : Rules.clusterName("clusterName", b.clusterName);
+            String clusterName = b.clusterName == null ? null : Rules.CLUSTER_NAME.check("clusterName", b.clusterName);
             String issuerRegion = oidcIssuer == null ? null : Rules.issuerRegion(oidcIssuer);
-            String givenRegion = b.region == null ? null : Rules.region("region", b.region);
+            String givenRegion = b.region == null ? null : Rules.REGION.check("region", b.region);
             if (givenRegion != null && issuerRegion != null && !givenRegion.equals(issuerRegion)) {
                 throw new InvalidInputException("region", InvalidInputException.quote(givenRegion) + " is not the"
                         + " region of the cluster's issuer " + InvalidInputException.quote(oidcIssuer) + " (expected "
@@ -81,7 +81,7 @@ public final class EksCluster {
                 }
                 accounts = List.copyOf(b.serviceAccounts);
             }
-            String role = b.role == null ? null : Rules.roleKey("role", b.role);
+            String role = b.role == null ? null : Rules.ROLE_KEY.check("role", b.role);
             return new Checked(name, oidcIssuer, oidcProviderArn, clusterName,
                     givenRegion != null ? givenRegion : issuerRegion, role, accounts);
         }

@@ -36,6 +36,13 @@ public final class InvalidInputException extends IllegalArgumentException {
         return problem;
     }
 
+    /** The same problem under another field name: {@code rename} maps the field as it stands. */
+    public InvalidInputException renamed(java.util.function.UnaryOperator<String> rename) {
+        InvalidInputException e = new InvalidInputException(rename.apply(field), problem);
+        e.setStackTrace(getStackTrace());
+        return e;
+    }
+
     /** The same problem, with its field placed under {@code parent} ({@code clusters[2]}). */
     public InvalidInputException under(String parent) {
         return new InvalidInputException(parent + "." + field, problem);
@@ -43,32 +50,6 @@ public final class InvalidInputException extends IllegalArgumentException {
 
     /** Quotes a value the way every message of this project does: JSON-style, escapes visible. */
     public static String quote(String value) {
-        if (value == null) {
-            return "null";
-        }
-        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length()
-                            && Character.isLowSurrogate(value.charAt(i + 1));
-                    if (pair) {
-                        out.append(c).append(value.charAt(++i));
-                    } else if (c < 0x20 || Character.isWhitespace(c) && c != ' ' || Character.isSurrogate(c)) {
-                        // A lone surrogate cannot be printed in UTF-8: it would reach the terminal as '?'.
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return value == null ? "null" : Json.quote(value);
     }
 }

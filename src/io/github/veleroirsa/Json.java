@@ -55,14 +55,30 @@ final class Json {
     }
 
     private static void string(String s, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+        out.append(quote(s));
+    }
+
+    /**
+     * A JSON string literal of {@code value}, with every character a reader could not see
+     * escaped: controls, whitespace other than the space, and lone surrogates (which UTF-8 cannot
+     * carry). The one escaper of the project: messages quote values with it too.
+     */
+    static String quote(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length()
+                            && Character.isLowSurrogate(value.charAt(i + 1));
+                    if (pair) {
+                        out.append(c).append(value.charAt(++i));
+                    } else if (c < 0x20 || Character.isWhitespace(c) && c != ' ' || Character.isSurrogate(c)) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);
@@ -70,6 +86,6 @@ final class Json {
                 }
             }
         }
-        out.append('"');
+        return out.append('"').toString();
     }
 }

@@ -3,6 +3,7 @@ package io.github.veleroirsa;
 import static io.github.veleroirsa.InvalidInputException.quote;
 
 import java.util.regex.Pattern;
+import software.amazon.awscdk.Token;
 
 /** The naming rules of EKS, Kubernetes, IAM and S3 that velero-irsa checks before synthesis. */
 final class Rules {
@@ -10,14 +11,57 @@ final class Rules {
 
     static final String HTTPS = "https://";
 
-    /** EKS cluster names: 1 to 100 letters, digits, '-' and '_', starting with a letter or digit. */
-    private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,99}");
+    /**
+     * A rule a single value must follow: at most {@code maxLength} characters matching
+     * {@code pattern}. A value that is still a token is taken as it is: it is known only at deploy
+     * time, as aws-cdk-lib's own constructs do.
+     *
+     * @param what      what a valid value is, after "is not": {@code a valid namespace}
+     * @param pattern   the whole value must match it
+     * @param maxLength the longest valid value
+     * @param expected  what is expected, for the message's parentheses
+     */
+    record Rule(String what, Pattern pattern, int maxLength, String expected) {
+        String check(String field, String value) {
+            required(field, value);
+            if (Token.isUnresolved(value)) {
+                return value;
+            }
+            if (value.length() > maxLength || !pattern.matcher(value).matches()) {
+                throw new InvalidInputException(field, quote(value) + " is not " + what + " (expected " + expected + ")");
+            }
+            return value;
+        }
+    }
 
-    private static final String DNS_LABEL = "[a-z0-9](?:[-a-z0-9]*[a-z0-9])?";
-    /** Kubernetes namespaces are DNS-1123 labels: at most 63 characters. */
-    private static final Pattern NAMESPACE = Pattern.compile(DNS_LABEL);
-    /** Kubernetes service accounts are DNS-1123 subdomains: at most 253 characters. */
-    private static final Pattern SERVICE_ACCOUNT = Pattern.compile(DNS_LABEL + "(?:\\." + DNS_LABEL + ")*");
+    private static final String DNS_LABEL_PATTERN = "[a-z0-9](?:[-a-z0-9]*[a-z0-9])?";
+
+    static final Rule CLUSTER_NAME = new Rule("a valid cluster name", Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*"), 100,
+            "1 to 100 letters, digits, '-' and '_', starting with a letter or digit, as EKS names clusters");
+    /** A role's stable name: it becomes a construct ID and part of an IAM role name. */
+    static final Rule ROLE_KEY = new Rule("a valid role name", Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*"), 100,
+            "1 to 100 letters, digits, '-' and '_', starting with a letter or digit");
+    static final Rule NAMESPACE = new Rule("a valid namespace", Pattern.compile(DNS_LABEL_PATTERN), 63,
+            "a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit");
+    static final Rule SERVICE_ACCOUNT = new Rule("a valid service account name",
+            Pattern.compile(DNS_LABEL_PATTERN + "(?:\\." + DNS_LABEL_PATTERN + ")*"), 253,
+            "a DNS-1123 subdomain: at most 253 lowercase letters, digits, '-' and '.', each part starting and ending"
+                    + " with a letter or digit");
+    /** A KMS key ARN (an alias ARN is no use in an IAM policy's Resource). */
+    static final Rule KMS_KEY_ARN = new Rule("a KMS key ARN", Pattern.compile("arn:aws(?:-[a-z]+)*:kms:[a-z]{2}(?:-[a-z]+)+-[0-9]:"
+            + "[0-9]{12}:key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"), 2048,
+            "arn:<partition>:kms:<region>:<12-digit account>:key/<key id>, like"
+                    + " arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab; not an alias");
+    static final Rule ROLE_NAME = new Rule("a valid IAM role name", Pattern.compile("[\\w+=,.@-]+"), 64,
+            "1 to 64 letters, digits and +=,.@_-");
+    static final Rule ROLE_PATH = new Rule("a valid IAM path", Pattern.compile("/(?:[\\u0021-\\u007E]*/)?"), 512,
+            "/ or a path that starts and ends with /, like /velero/, at most 512 characters");
+    static final Rule MANAGED_POLICY_ARN = new Rule("an IAM managed policy ARN",
+            Pattern.compile("arn:aws(?:-[a-z]+)*:iam::(?:[0-9]{12}|aws):policy/(?:[\\u0021-\\u007E]*/)?[\\w+=,.@-]{1,128}"), 2048,
+            "arn:<partition>:iam::<12-digit account>:policy/<path><name>");
+    /** An AWS region name: {@code us-west-2}, {@code us-gov-west-1}, {@code eu-central-1}. */
+    static final Rule REGION = new Rule("an AWS region", Pattern.compile("[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}"), 32,
+            "a region name like us-west-2 or eu-central-1");
 
     /** Issuer host and path: a lowercase DNS name with at least one dot, then path segments. */
     private static final Pattern ISSUER =
@@ -32,44 +76,6 @@ final class Rules {
 
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(?:\\.[0-9]{1,3}){3}");
-
-    static String clusterName(String field, String value) {
-        required(field, value);
-        if (!CLUSTER_NAME.matcher(value).matches()) {
-            throw new InvalidInputException(field, quote(value) + " is not a valid cluster name (expected 1 to 100"
-                    + " letters, digits, '-' and '_', starting with a letter or digit, as EKS names clusters)");
-        }
-        return value;
-    }
-
-    /** A role's stable name: it becomes a construct ID and part of an IAM role name. */
-    static String roleKey(String field, String value) {
-        required(field, value);
-        if (!CLUSTER_NAME.matcher(value).matches()) {
-            throw new InvalidInputException(field, quote(value) + " is not a valid role name (expected 1 to 100"
-                    + " letters, digits, '-' and '_', starting with a letter or digit)");
-        }
-        return value;
-    }
-
-    static String namespace(String field, String value) {
-        required(field, value);
-        if (value.length() > 63 || !NAMESPACE.matcher(value).matches()) {
-            throw new InvalidInputException(field, quote(value) + " is not a valid namespace (expected a DNS-1123"
-                    + " label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit)");
-        }
-        return value;
-    }
-
-    static String serviceAccount(String field, String value) {
-        required(field, value);
-        if (value.length() > 253 || !SERVICE_ACCOUNT.matcher(value).matches()) {
-            throw new InvalidInputException(field, quote(value) + " is not a valid service account name (expected"
-                    + " a DNS-1123 subdomain: at most 253 lowercase letters, digits, '-' and '.', each part starting"
-                    + " and ending with a letter or digit)");
-        }
-        return value;
-    }
 
     /**
      * Returns the issuer as IAM's condition keys name it: host and path, without {@code https://}
@@ -123,24 +129,13 @@ final class Rules {
         return value;
     }
 
-    /** An AWS region name: {@code us-west-2}, {@code us-gov-west-1}, {@code eu-central-1}. */
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}");
     /** An EKS issuer's host names the cluster's region. */
     private static final Pattern EKS_ISSUER_REGION = Pattern.compile("oidc\\.eks\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?/.*");
-
-    static String region(String field, String value) {
-        required(field, value);
-        if (!REGION.matcher(value).matches()) {
-            throw new InvalidInputException(field, quote(value) + " is not an AWS region (expected a region"
-                    + " name like us-west-2 or eu-central-1)");
-        }
-        return value;
-    }
 
     /** The region an EKS issuer names, or {@code null} for an issuer that is not EKS's. */
     static String issuerRegion(String issuer) {
         var m = EKS_ISSUER_REGION.matcher(issuer);
-        return m.matches() && REGION.matcher(m.group(1)).matches() ? m.group(1) : null;
+        return m.matches() && REGION.pattern().matcher(m.group(1)).matches() ? m.group(1) : null;
     }
 
     /** S3's rules for general purpose bucket names. */
@@ -170,54 +165,6 @@ final class Rules {
         }
         if (why != null) {
             throw new InvalidInputException(field, quote(value) + " " + why);
-        }
-        return value;
-    }
-
-    /** A KMS key ARN (an alias ARN is no use in an IAM policy's Resource). */
-    private static final Pattern KMS_KEY_ARN = Pattern.compile("arn:aws(?:-[a-z]+)*:kms:[a-z]{2}(?:-[a-z]+)+-[0-9]:"
-            + "[0-9]{12}:key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})");
-
-    static String kmsKeyArn(String field, String value) {
-        required(field, value);
-        if (!KMS_KEY_ARN.matcher(value).matches()) {
-            throw new InvalidInputException(field, quote(value) + " is not a KMS key ARN (expected"
-                    + " arn:<partition>:kms:<region>:<12-digit account>:key/<key id>, like"
-                    + " arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab; not an alias)");
-        }
-        return value;
-    }
-
-    private static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
-
-    static String roleName(String field, String value) {
-        required(field, value);
-        if (!ROLE_NAME.matcher(value).matches()) {
-            throw new InvalidInputException(field, quote(value) + " is not a valid IAM role name (expected 1 to 64"
-                    + " letters, digits and +=,.@_-)");
-        }
-        return value;
-    }
-
-    private static final Pattern ROLE_PATH = Pattern.compile("/(?:[\\u0021-\\u007E]*/)?");
-
-    static String rolePath(String field, String value) {
-        required(field, value);
-        if (value.length() > 512 || !ROLE_PATH.matcher(value).matches()) {
-            throw new InvalidInputException(field, quote(value) + " is not a valid IAM path (expected / or a path"
-                    + " that starts and ends with /, like /velero/, at most 512 characters)");
-        }
-        return value;
-    }
-
-    private static final Pattern MANAGED_POLICY_ARN =
-            Pattern.compile("arn:aws(?:-[a-z]+)*:iam::(?:[0-9]{12}|aws):policy/(?:[\\u0021-\\u007E]*/)?[\\w+=,.@-]{1,128}");
-
-    static String managedPolicyArn(String field, String value) {
-        required(field, value);
-        if (!MANAGED_POLICY_ARN.matcher(value).matches()) {
-            throw new InvalidInputException(field, quote(value) + " is not an IAM managed policy ARN (expected"
-                    + " arn:<partition>:iam::<12-digit account>:policy/<path><name>)");
         }
         return value;
     }

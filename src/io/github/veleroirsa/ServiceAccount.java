@@ -10,8 +10,8 @@ package io.github.veleroirsa;
 public record ServiceAccount(String namespace, String name) {
     /** @throws InvalidInputException naming {@code namespace} or {@code name} */
     public ServiceAccount {
-        Rules.namespace("namespace", namespace);
-        Rules.serviceAccount("name", name);
+        Rules.NAMESPACE.check("namespace", namespace);
+        Rules.SERVICE_ACCOUNT.check("name", name);
     }
 
     /** The {@code sub} claim of its tokens: {@code system:serviceaccount:<namespace>:<name>}. */

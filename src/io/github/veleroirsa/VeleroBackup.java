@@ -17,7 +17,6 @@ import software.amazon.awscdk.services.eks.CfnPodIdentityAssociation;
 import software.amazon.awscdk.services.iam.IManagedPolicy;
 import software.amazon.awscdk.services.iam.IOidcProvider;
 import software.amazon.awscdk.services.iam.IRole;
-import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.OidcProviderNative;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.kms.IKey;
@@ -85,8 +84,7 @@ public class VeleroBackup extends Construct {
         Map<String, OidcProviderNative> created = new LinkedHashMap<>();
         this.oidcProviders = props.getIdentity().irsa() ? oidcProviders(created) : Map.of();
 
-        IManagedPolicy boundary = props.getPermissionsBoundaryArn() == null ? null
-                : ManagedPolicy.fromManagedPolicyArn(this, "PermissionsBoundary", props.getPermissionsBoundaryArn());
+        IManagedPolicy boundary = props.getPermissionsBoundary();
         Map<String, IRole> allRoles = new LinkedHashMap<>();
         Map<String, IRole> byCluster = new LinkedHashMap<>();
         Construct namedRoles = null;

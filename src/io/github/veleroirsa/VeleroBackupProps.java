@@ -9,6 +9,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.TimeConversionOptions;
 import software.amazon.awscdk.Token;
+import software.amazon.awscdk.services.iam.IManagedPolicy;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.s3.IBucket;
 
@@ -31,15 +32,15 @@ public final class VeleroBackupProps {
     private final Duration noncurrentVersionExpiration;
     private final RemovalPolicy removalPolicy;
     private final int maxTrustPolicyLength;
-    private final String accessLogsBucketName;
+    private final IBucket accessLogsBucket;
     private final WorkloadIdentity identity;
     private final boolean podIdentityPinning;
     private final IBucket existingBucket;
-    private final List<String> ebsKmsKeyArns;
+    private final List<IKey> ebsKmsKeys;
     private final boolean ebsSnapshots;
     private final boolean fileSystemBackups;
     private final String roleName;
-    private final String permissionsBoundaryArn;
+    private final IManagedPolicy permissionsBoundary;
     private final String rolePath;
     private final Duration maxSessionDuration;
     private final Map<String, String> tags;
@@ -59,8 +60,8 @@ public final class VeleroBackupProps {
                 ? b.bucketName
                 : Rules.bucketName("bucketName", b.bucketName);
         if (b.encryption == BackupEncryption.S3_MANAGED && b.encryptionKey != null) {
-            throw new InvalidInputException("encryption", "S3_MANAGED does not use the given encryption key"
-                    + " (expected KMS, or no encryption key)");
+            throw new InvalidInputException("encryptionKey", "a key is given while encryption is S3_MANAGED"
+                    + " (expected encryption KMS, or no key)");
         }
         this.encryptionKey = b.encryptionKey;
         this.encryption = b.encryptionKey != null
@@ -70,12 +71,14 @@ public final class VeleroBackupProps {
                 ? Duration.days(DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS)
                 : checkWholeDays(b.noncurrentVersionExpiration);
         this.removalPolicy = b.removalPolicy == null ? RemovalPolicy.RETAIN : b.removalPolicy;
-        this.accessLogsBucketName = b.accessLogsBucketName == null || Token.isUnresolved(b.accessLogsBucketName)
-                ? b.accessLogsBucketName
-                : Rules.bucketName("accessLogsBucketName", b.accessLogsBucketName);
-        if (accessLogsBucketName != null && accessLogsBucketName.equals(bucketName)) {
-            throw new InvalidInputException("accessLogsBucketName", quote(accessLogsBucketName) + " is the backup"
-                    + " bucket itself (expected another bucket: S3 must not log a bucket into itself)");
+        this.accessLogsBucket = b.accessLogsBucket;
+        String logs = accessLogsBucket == null ? null : accessLogsBucket.getBucketName();
+        if (logs != null && !Token.isUnresolved(logs)) {
+            Rules.bucketName("accessLogsBucket", logs);
+            if (logs.equals(bucketName)) {
+                throw new InvalidInputException("accessLogsBucket", quote(logs) + " is the backup bucket itself"
+                        + " (expected another bucket: S3 must not log a bucket into itself)");
+            }
         }
         this.maxTrustPolicyLength = b.maxTrustPolicyLength == null
                 ? DEFAULT_MAX_TRUST_POLICY_LENGTH
@@ -87,36 +90,35 @@ public final class VeleroBackupProps {
             if (b.bucketName != null) {
                 throw new InvalidInputException("bucketName", quote(b.bucketName) + notWith);
             }
-            if (b.accessLogsBucketName != null) {
-                throw new InvalidInputException("accessLogsBucketName", quote(b.accessLogsBucketName) + notWith);
+            if (b.accessLogsBucket != null) {
+                throw new InvalidInputException("accessLogsBucket", quote(logs) + notWith);
             }
             if (b.noncurrentVersionExpiration != null) {
                 throw new InvalidInputException("noncurrentVersionExpiration", "it" + notWith);
             }
             if (b.encryption == BackupEncryption.KMS && b.encryptionKey == null) {
-                throw new InvalidInputException("encryption", "KMS without an encryption key cannot apply to an"
-                        + " existing bucket (expected the bucket's own key as the encryption key, or no encryption)");
+                throw new InvalidInputException("encryption", "KMS without the existing bucket's own key cannot"
+                        + " apply to it (expected that key given, or no encryption)");
             }
         }
         this.ebsSnapshots = b.ebsSnapshots == null || b.ebsSnapshots;
         this.fileSystemBackups = b.fileSystemBackups == null ? !ebsSnapshots : b.fileSystemBackups;
-        List<String> keys = b.ebsKmsKeyArns == null ? List.of() : b.ebsKmsKeyArns;
+        List<IKey> keys = b.ebsKmsKeys == null ? List.of() : b.ebsKmsKeys;
         for (int i = 0; i < keys.size(); i++) {
-            String arn = Rules.required("ebsKmsKeyArns[" + i + "]", keys.get(i));
-            if (!Token.isUnresolved(arn)) {
-                Rules.kmsKeyArn("ebsKmsKeyArns[" + i + "]", arn);
-            }
+            Rules.KMS_KEY_ARN.check("ebsKmsKeys[" + i + "]", Rules.required("ebsKmsKeys[" + i + "]", keys.get(i)).getKeyArn());
         }
         if (!keys.isEmpty() && !ebsSnapshots) {
-            throw new InvalidInputException("ebsKmsKeyArns", keys.size() + " keys are given while ebsSnapshots is"
-                    + " false (expected no ebsKmsKeyArns: without EBS snapshots Velero creates no volumes)");
+            throw new InvalidInputException("ebsKmsKeys", keys.size() + " keys are given while ebsSnapshots is"
+                    + " false (expected none: without EBS snapshots Velero creates no volumes)");
         }
-        this.ebsKmsKeyArns = List.copyOf(keys);
+        this.ebsKmsKeys = List.copyOf(keys);
         this.roleName = b.roleName == null || Token.isUnresolved(b.roleName)
-                ? b.roleName : Rules.roleName("roleName", b.roleName);
-        this.permissionsBoundaryArn = b.permissionsBoundaryArn == null || Token.isUnresolved(b.permissionsBoundaryArn)
-                ? b.permissionsBoundaryArn : Rules.managedPolicyArn("permissionsBoundaryArn", b.permissionsBoundaryArn);
-        this.rolePath = b.rolePath == null ? null : Rules.rolePath("rolePath", b.rolePath);
+                ? b.roleName : Rules.ROLE_NAME.check("roleName", b.roleName);
+        this.permissionsBoundary = b.permissionsBoundary;
+        if (permissionsBoundary != null) {
+            Rules.MANAGED_POLICY_ARN.check("permissionsBoundary", permissionsBoundary.getManagedPolicyArn());
+        }
+        this.rolePath = b.rolePath == null ? null : Rules.ROLE_PATH.check("rolePath", b.rolePath);
         this.maxSessionDuration = b.maxSessionDuration == null ? null : checkSessionDuration(b.maxSessionDuration);
         this.tags = b.tags == null ? Map.of() : Rules.tags("tags", b.tags);
         this.veleroPluginImage = b.veleroPluginImage == null ? DEFAULT_VELERO_PLUGIN_IMAGE
@@ -205,7 +207,7 @@ public final class VeleroBackupProps {
      * @throws InvalidInputException naming {@code field}
      */
     public static String checkKmsKeyArn(String field, String arn) {
-        return Rules.kmsKeyArn(field, arn);
+        return Rules.KMS_KEY_ARN.check(field, arn);
     }
 
     private static List<EksCluster> checkClusters(List<EksCluster> given, WorkloadIdentity identity,
@@ -260,7 +262,7 @@ public final class VeleroBackupProps {
         double days = d.toDays(TimeConversionOptions.builder().integral(false).build()).doubleValue();
         if (days < 1 || days != Math.floor(days)) {
             throw new InvalidInputException("noncurrentVersionExpiration", d.toHumanString()
-                    + " is not a whole number of days of at least 1 (expected Duration.days(n), n >= 1)");
+                    + " is not a whole number of days of at least 1 (expected 1 day or more, in whole days)");
         }
         return d;
     }
@@ -304,8 +306,8 @@ public final class VeleroBackupProps {
     }
 
     /** The existing bucket that receives the backup bucket's server access logs, or {@code null}. */
-    public String getAccessLogsBucketName() {
-        return accessLogsBucketName;
+    public IBucket getAccessLogsBucket() {
+        return accessLogsBucket;
     }
 
     /** How Velero's pods get credentials. */
@@ -324,8 +326,8 @@ public final class VeleroBackupProps {
     }
 
     /** Keys of encrypted EBS volumes and snapshots Velero restores from; empty for none. */
-    public List<String> getEbsKmsKeyArns() {
-        return ebsKmsKeyArns;
+    public List<IKey> getEbsKmsKeys() {
+        return ebsKmsKeys;
     }
 
     /** Whether the policy allows EBS snapshots at all. */
@@ -345,8 +347,9 @@ public final class VeleroBackupProps {
         return roleName;
     }
 
-    public String getPermissionsBoundaryArn() {
-        return permissionsBoundaryArn;
+    /** The managed policy that bounds every role's permissions, or {@code null}. */
+    public IManagedPolicy getPermissionsBoundary() {
+        return permissionsBoundary;
     }
 
     public String getRolePath() {
@@ -377,15 +380,15 @@ public final class VeleroBackupProps {
         private Duration noncurrentVersionExpiration;
         private RemovalPolicy removalPolicy;
         private Integer maxTrustPolicyLength;
-        private String accessLogsBucketName;
+        private IBucket accessLogsBucket;
         private WorkloadIdentity identity;
         private Boolean podIdentityPinning;
         private IBucket existingBucket;
-        private List<String> ebsKmsKeyArns;
+        private List<IKey> ebsKmsKeys;
         private Boolean ebsSnapshots;
         private Boolean fileSystemBackups;
         private String roleName;
-        private String permissionsBoundaryArn;
+        private IManagedPolicy permissionsBoundary;
         private String rolePath;
         private Duration maxSessionDuration;
         private Map<String, String> tags;
@@ -448,8 +451,8 @@ public final class VeleroBackupProps {
          *
          * @return this builder; default - none
          */
-        public Builder ebsKmsKeyArns(List<String> ebsKmsKeyArns) {
-            this.ebsKmsKeyArns = ebsKmsKeyArns;
+        public Builder ebsKmsKeys(List<IKey> ebsKmsKeys) {
+            this.ebsKmsKeys = ebsKmsKeys;
             return this;
         }
 
@@ -482,9 +485,14 @@ public final class VeleroBackupProps {
             return this;
         }
 
-        /** A managed policy that bounds the role's permissions. @return this builder; default - none */
-        public Builder permissionsBoundaryArn(String permissionsBoundaryArn) {
-            this.permissionsBoundaryArn = permissionsBoundaryArn;
+        /**
+         * A managed policy that bounds every role's permissions, for example
+         * {@code ManagedPolicy.fromManagedPolicyArn(scope, "Boundary", arn)}.
+         *
+         * @return this builder; default - none
+         */
+        public Builder permissionsBoundary(IManagedPolicy permissionsBoundary) {
+            this.permissionsBoundary = permissionsBoundary;
             return this;
         }
 
@@ -605,8 +613,8 @@ public final class VeleroBackupProps {
          * @return this builder; default - no server access logs (CloudTrail data events are the
          *     alternative)
          */
-        public Builder accessLogsBucketName(String accessLogsBucketName) {
-            this.accessLogsBucketName = accessLogsBucketName;
+        public Builder accessLogsBucket(IBucket accessLogsBucket) {
+            this.accessLogsBucket = accessLogsBucket;
             return this;
         }
 

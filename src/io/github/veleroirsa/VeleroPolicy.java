@@ -84,13 +84,14 @@ final class VeleroPolicy {
         if (key != null) {
             statements.add(allow("VeleroBackupKey", VeleroPermissions.KMS_ACTIONS, List.of(key.getKeyArn())));
         }
-        if (!props.getEbsKmsKeyArns().isEmpty()) {
-            statements.add(allow("VeleroEbsKeys", VeleroPermissions.EBS_KMS_ACTIONS, props.getEbsKmsKeyArns()));
+        List<String> ebsKeys = props.getEbsKmsKeys().stream().map(IKey::getKeyArn).toList();
+        if (!ebsKeys.isEmpty()) {
+            statements.add(allow("VeleroEbsKeys", VeleroPermissions.EBS_KMS_ACTIONS, ebsKeys));
             statements.add(PolicyStatement.Builder.create()
                     .sid("VeleroEbsKeyGrants")
                     .effect(Effect.ALLOW)
                     .actions(VeleroPermissions.EBS_KMS_GRANT_ACTIONS)
-                    .resources(props.getEbsKmsKeyArns())
+                    .resources(ebsKeys)
                     .conditions(Map.of("Bool", Map.of("kms:GrantIsForAWSResource", "true")))
                     .build());
         }

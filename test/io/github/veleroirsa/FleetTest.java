@@ -113,10 +113,11 @@ class FleetTest {
 
     @Test
     void everyRoleHasTheOnePolicyAndTheRoleControls() {
-        Template t = TestApps.construct(VeleroBackupProps.builder().clusters(MIXED).rolePath("/velero/")
-                .maxSessionDuration(software.amazon.awscdk.Duration.hours(2)).roleName("velero")
-                .permissionsBoundaryArn("arn:aws:iam::111122223333:policy/boundary").tags(Map.of("team", "platform"))
-                .build());
+        Template t = TestApps.construct(stack -> build(stack, VeleroBackupProps.builder().clusters(MIXED)
+                .rolePath("/velero/").maxSessionDuration(software.amazon.awscdk.Duration.hours(2)).roleName("velero")
+                .permissionsBoundary(software.amazon.awscdk.services.iam.ManagedPolicy.fromManagedPolicyArn(stack,
+                        "Boundary", "arn:aws:iam::111122223333:policy/boundary"))
+                .tags(Map.of("team", "platform")).build()));
         String policy = TestApps.onlyLogicalId(t, "AWS::IAM::ManagedPolicy");
         Map<String, Map<String, Object>> roles = t.findResources("AWS::IAM::Role");
         assertThat(roles).hasSize(3);

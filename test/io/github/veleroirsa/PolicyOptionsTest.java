@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.s3.Bucket;
@@ -58,13 +60,13 @@ class PolicyOptionsTest {
         assertThatThrownBy(() -> TestApps.construct(stack -> VeleroBackupProps.builder().clusters(List.of(A))
                 .existingBucket(Bucket.fromBucketName(stack, "E", "org-velero-backups"))
                 .encryption(BackupEncryption.KMS).build()))
-                .hasMessageStartingWith("encryption: KMS without an encryption key");
+                .hasMessageStartingWith("encryption: KMS without the existing bucket's own key");
     }
 
     @Test
     void ebsKeysGetThePluginsKmsActionsOnThoseKeysWithGrantsForAwsResourcesOnly() {
-        Template t = TestApps.construct(VeleroBackupProps.builder().clusters(List.of(A))
-                .ebsKmsKeyArns(List.of(EBS_KEY)).build());
+        Template t = TestApps.construct(stack -> new VeleroBackup(stack, "Velero", VeleroBackupProps.builder()
+                .clusters(List.of(A)).ebsKmsKeys(List.of(Key.fromKeyArn(stack, "EbsKey", EBS_KEY))).build()));
         JsonNode use = statement(t, "VeleroEbsKeys");
         assertThat(use.get("Resource").asText()).isEqualTo(EBS_KEY);
         List<String> actions = new ArrayList<>();
@@ -85,22 +87,26 @@ class PolicyOptionsTest {
         Template t = TestApps.construct(VeleroBackupProps.builder().clusters(List.of(A)).ebsSnapshots(false).build());
         assertThat(sids(t)).containsExactly("VeleroBackupObjects", "VeleroBackupBucket");
         assertThat(TestApps.only(t, "AWS::IAM::ManagedPolicy").toString()).doesNotContain("ec2:");
+        Stack scope = new Stack(TestApps.app(Map.of(), null), "Scope");
         assertThatThrownBy(() -> VeleroBackupProps.builder().clusters(List.of(A)).ebsSnapshots(false)
-                .ebsKmsKeyArns(List.of(EBS_KEY)).build()).hasMessageStartingWith("ebsKmsKeyArns: 1 keys are given");
+                .ebsKmsKeys(List.of(Key.fromKeyArn(scope, "EbsKey", EBS_KEY))).build())
+                .hasMessageStartingWith("ebsKmsKeys: 1 keys are given");
+        // An alias ARN imported as a key: its ARN is still no key's.
         assertThatThrownBy(() -> VeleroBackupProps.builder().clusters(List.of(A))
-                .ebsKmsKeyArns(List.of("arn:aws:kms:us-west-1:111122223333:alias/x")).build())
-                .hasMessageStartingWith("ebsKmsKeyArns[0]: \"arn:aws:kms:us-west-1:111122223333:alias/x\" is not a KMS key ARN");
+                .ebsKmsKeys(List.of(Key.fromKeyArn(scope, "Alias", "arn:aws:kms:us-west-1:111122223333:key/alias"))).build())
+                .hasMessageStartingWith("ebsKmsKeys[0]: \"arn:aws:kms:us-west-1:111122223333:key/alias\" is not a KMS key ARN");
     }
 
     @Test
     void roleControlsReachTheRoleAndTagsEveryResource() {
-        Template t = TestApps.construct(VeleroBackupProps.builder().clusters(List.of(A))
+        Template t = TestApps.construct(stack -> new VeleroBackup(stack, "Velero", VeleroBackupProps.builder()
                 .identity(WorkloadIdentity.BOTH)
                 .clusters(List.of(EksCluster.builder().name("backup").clusterName("prod").oidcIssuer(TestApps.ISSUER_A).build()))
                 .encryption(BackupEncryption.KMS)
                 .roleName("velero-backup").rolePath("/velero/").maxSessionDuration(Duration.hours(2))
-                .permissionsBoundaryArn("arn:aws:iam::111122223333:policy/boundaries/platform")
-                .tags(Map.of("team", "platform")).build());
+                .permissionsBoundary(ManagedPolicy.fromManagedPolicyArn(stack, "Boundary",
+                        "arn:aws:iam::111122223333:policy/boundaries/platform"))
+                .tags(Map.of("team", "platform")).build()));
         JsonNode role = TestApps.only(t, "AWS::IAM::Role").get("Properties");
         assertThat(role.get("RoleName").asText()).isEqualTo("velero-backup");
         assertThat(role.get("Path").asText()).isEqualTo("/velero/");
@@ -124,9 +130,12 @@ class PolicyOptionsTest {
         assertThatThrownBy(() -> b.maxSessionDuration(Duration.minutes(30)).build())
                 .hasMessageStartingWith("maxSessionDuration: 30 minutes is out of range");
         b.maxSessionDuration(null);
-        assertThatThrownBy(() -> b.permissionsBoundaryArn("boundary").build())
-                .hasMessageStartingWith("permissionsBoundaryArn: \"boundary\" is not an IAM managed policy ARN");
-        b.permissionsBoundaryArn(null);
+        Stack scope = new Stack(TestApps.app(Map.of(), null), "Scope");
+        assertThatThrownBy(() -> b.permissionsBoundary(ManagedPolicy.fromManagedPolicyArn(scope, "Boundary",
+                "arn:aws:iam::111122223333:role/not-a-policy")).build())
+                .hasMessageStartingWith("permissionsBoundary: \"arn:aws:iam::111122223333:role/not-a-policy\" is not an IAM"
+                        + " managed policy ARN");
+        b.permissionsBoundary(null);
         assertThatThrownBy(() -> b.tags(Map.of("aws:team", "x")).build()).hasMessageStartingWith("tags: \"aws:team\"");
     }
 }

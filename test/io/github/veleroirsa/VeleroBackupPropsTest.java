@@ -45,8 +45,8 @@ class VeleroBackupPropsTest {
                 "arn:aws:kms:us-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");
         assertThat(valid().encryptionKey(key).build().getEncryption()).isEqualTo(BackupEncryption.KMS);
         assertThatThrownBy(() -> valid().encryptionKey(key).encryption(BackupEncryption.S3_MANAGED).build())
-                .hasMessage("encryption: S3_MANAGED does not use the given encryption key (expected KMS, or no"
-                        + " encryption key)");
+                .hasMessage("encryptionKey: a key is given while encryption is S3_MANAGED (expected encryption KMS,"
+                        + " or no key)");
     }
 
     @Test
@@ -77,7 +77,7 @@ class VeleroBackupPropsTest {
                 .getNoncurrentVersionExpiration().toDays()).isEqualTo(1);
         assertThatThrownBy(() -> valid().noncurrentVersionExpiration(Duration.hours(23)).build())
                 .hasMessage("noncurrentVersionExpiration: 23 hours is not a whole number of days of at least 1"
-                        + " (expected Duration.days(n), n >= 1)");
+                        + " (expected 1 day or more, in whole days)");
         assertThatThrownBy(() -> valid().noncurrentVersionExpiration(Duration.hours(36)).build())
                 .hasMessageStartingWith("noncurrentVersionExpiration: 1 day 12 hours is not a whole number");
     }

@@ -34,7 +34,9 @@ import software.constructs.Node;
 
 /**
  * Reads the app's configuration, strictly: an unknown field, a value of the wrong type, a
- * missing required field or a broken rule stops the app with one {@link InvalidInputException}
+ * missing required field or a broken rule of the configuration itself stops the app with one
+ * {@link InvalidInputException} (the construct's rules follow when the stack builds the props,
+ * {@link VeleroConfig#toBackupProps}, with the same kind of message)
  * that names the field as the JSON spells it ({@code clusters[1].oidcIssuer}).
  *
  * <p>Where it comes from, first match wins: the JSON file named by the context key
@@ -156,7 +158,6 @@ public final class ConfigLoader {
         } catch (JacksonException e) {
             throw translate(tree, e);
         }
-        config.toBackupProps();
         return config;
     }
 

@@ -15,6 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.kms.KeyLookupOptions;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.constructs.Construct;
 
 /**
  * The app's configuration: the JSON object under the context key {@code velero}, or the file
@@ -84,50 +90,35 @@ public record VeleroConfig(
                     + " (expected one of the two)");
         }
         if (kmsKeyArn != null) {
-            checkKmsKeyArn("kmsKeyArn", kmsKeyArn);
+            VeleroBackupProps.checkKmsKeyArn("kmsKeyArn", kmsKeyArn);
         }
         if (kmsKeyAlias != null && !kmsKeyAlias.matches("alias/[A-Za-z0-9/_-]{1,250}")
                 || kmsKeyAlias != null && kmsKeyAlias.startsWith("alias/aws/")) {
             throw new InvalidInputException("kmsKeyAlias", quote(kmsKeyAlias) + " is not a customer-managed key"
                     + " alias (expected alias/ followed by letters, digits, '/', '_' and '-', not alias/aws/...)");
         }
-        if ((kmsKeyArn != null || kmsKeyAlias != null) && encryption == BackupEncryption.S3_MANAGED) {
-            String field = kmsKeyArn != null ? "kmsKeyArn" : "kmsKeyAlias";
-            throw new InvalidInputException(field, quote(kmsKeyArn != null ? kmsKeyArn : kmsKeyAlias) + " is set"
-                    + " while encryption is S3_MANAGED (expected encryption KMS, or no " + field + ")");
-        }
         if (kmsKeyAlias != null && synthesizer == Synthesizer.PORTABLE) {
             throw new InvalidInputException("kmsKeyAlias", quote(kmsKeyAlias) + " needs a lookup in one account,"
                     + " which a portable template has not (expected kmsKeyArn, or the default synthesizer)");
         }
-        if (noncurrentVersionExpirationDays != null && noncurrentVersionExpirationDays < 1) {
-            throw new InvalidInputException("noncurrentVersionExpirationDays", noncurrentVersionExpirationDays
-                    + " is less than 1 (expected a whole number of days, at least 1)");
-        }
-        if (existingBucketName != null && bucketName != null) {
-            throw new InvalidInputException("bucketName", quote(bucketName) + " is set together with"
-                    + " existingBucketName (expected one of the two)");
-        }
-        if (existingBucketName != null && noncurrentVersionExpirationDays != null) {
-            throw new InvalidInputException("noncurrentVersionExpirationDays", noncurrentVersionExpirationDays
-                    + " does not apply to an existing bucket (expected it left out with existingBucketName:"
-                    + " velero-irsa changes nothing on that bucket)");
-        }
+        // ARNs that are imported before the props see them: checked here by the construct's own rules,
+        // so that an import never fails first with a message of its own.
         if (ebsKmsKeyArns != null) {
             ebsKmsKeyArns = List.copyOf(ebsKmsKeyArns);
             for (int i = 0; i < ebsKmsKeyArns.size(); i++) {
-                checkKmsKeyArn("ebsKmsKeyArns[" + i + "]", ebsKmsKeyArns.get(i));
+                VeleroBackupProps.checkKmsKeyArn("ebsKmsKeyArns[" + i + "]", ebsKmsKeyArns.get(i));
             }
-        }
-        if (maxSessionDurationSeconds != null && (maxSessionDurationSeconds < 3600 || maxSessionDurationSeconds > 43200)) {
-            throw new InvalidInputException("maxSessionDurationSeconds", maxSessionDurationSeconds + " is out of"
-                    + " range (expected 3600, one hour, to 43200, twelve hours)");
         }
     }
 
-    private static void checkKmsKeyArn(String field, String arn) {
-        VeleroBackupProps.checkKmsKeyArn(field, arn);
-    }
+    /** Props fields that this configuration spells otherwise, and how. */
+    private static final Map<String, String> FIELDS = Map.of(
+            "noncurrentVersionExpiration", "noncurrentVersionExpirationDays",
+            "maxSessionDuration", "maxSessionDurationSeconds",
+            "existingBucket", "existingBucketName",
+            "permissionsBoundary", "permissionsBoundaryArn",
+            "accessLogsBucket", "accessLogsBucketName",
+            "ebsKmsKeys", "ebsKmsKeyArns");
 
     /** The stack name to use. */
     public String stackNameOrDefault() {
@@ -140,16 +131,34 @@ public record VeleroConfig(
     }
 
     /**
-     * The construct's properties, checked, except for what must be imported into a scope: the
-     * caller adds the existing key ({@link #kmsKeyArn()} or {@link #kmsKeyAlias()}) and the
-     * existing bucket ({@link #existingBucketName()}).
+     * The construct's properties, built once in {@code scope}, where the existing key, bucket,
+     * permissions boundary, access-log bucket and EBS keys are imported from their ARNs and names.
+     * Every rule is the construct's own; a problem is reported under this configuration's field,
+     * by the table {@link #FIELDS}, and a cluster's inherited namespace or service account under
+     * the top-level field it came from.
      *
      * @throws InvalidInputException naming the field as this configuration spells it
      */
-    public VeleroBackupProps.Builder toBackupProps() {
+    public VeleroBackupProps toBackupProps(Construct scope) {
+        Map<String, String> fields = new java.util.HashMap<>(FIELDS);
+        fields.put("encryptionKey", kmsKeyArn != null ? "kmsKeyArn" : "kmsKeyAlias");
         List<EksCluster> eksClusters = new ArrayList<>(clusters.size());
         for (int i = 0; i < clusters.size(); i++) {
-            eksClusters.add(toEksCluster(i, clusters.get(i)));
+            ClusterConfig c = clusters.get(i);
+            eksClusters.add(toEksCluster(i, c));
+            if (c.namespace() == null && c.serviceAccounts() == null) {
+                fields.put("clusters[" + i + "].namespace", "namespace");
+            }
+            if (c.serviceAccount() == null && c.serviceAccounts() == null) {
+                fields.put("clusters[" + i + "].serviceAccount", "serviceAccount");
+            }
+            if (c.serviceAccounts() != null) {
+                for (int j = 0; j < c.serviceAccounts().size(); j++) {
+                    if (c.serviceAccounts().get(j).namespace() == null) {
+                        fields.put("clusters[" + i + "].serviceAccounts[" + j + "].namespace", "namespace");
+                    }
+                }
+            }
         }
         VeleroBackupProps.Builder props = VeleroBackupProps.builder()
                 .clusters(eksClusters)
@@ -157,70 +166,83 @@ public record VeleroConfig(
                 .roles(roles)
                 .podIdentityPinning(podIdentityPinning)
                 .bucketName(bucketName)
-                .encryption(kmsKeyArn != null || kmsKeyAlias != null ? BackupEncryption.KMS : encryption)
+                .encryption(encryption)
                 .maxTrustPolicyLength(maxTrustPolicyLength)
-                .accessLogsBucketName(accessLogsBucketName)
                 .ebsSnapshots(ebsSnapshots)
                 .fileSystemBackups(fileSystemBackups)
-                .ebsKmsKeyArns(ebsKmsKeyArns)
                 .roleName(roleName)
                 .rolePath(rolePath)
-                .permissionsBoundaryArn(permissionsBoundaryArn)
                 .maxSessionDuration(maxSessionDurationSeconds == null ? null : Duration.seconds(maxSessionDurationSeconds))
                 .tags(tags)
                 .veleroPluginImage(veleroPluginImage);
         if (noncurrentVersionExpirationDays != null) {
             props.noncurrentVersionExpiration(Duration.days(noncurrentVersionExpirationDays));
         }
-        try {
-            props.build(); // checks the rules across clusters now, before any construct exists
-        } catch (InvalidInputException e) {
-            // A construct message that speaks of construct props, reworded in the configuration's terms.
-            throw switch (e.getField()) {
-                case "encryption" -> existingBucketName != null ? new InvalidInputException("encryption",
-                        "KMS without kmsKeyArn or kmsKeyAlias cannot apply to an existing bucket (expected the"
-                                + " bucket's own key as kmsKeyArn, or no encryption field)") : e;
-                default -> e;
-            };
+        if (kmsKeyArn != null) {
+            props.encryptionKey(Key.fromKeyArn(scope, "ExistingKey", kmsKeyArn));
         }
-        return props;
+        if (kmsKeyAlias != null) {
+            // Looked up by the CDK CLI once and cached in cdk.context.json.
+            props.encryptionKey(Key.fromLookup(scope, "ExistingKey", KeyLookupOptions.builder()
+                    .aliasName(kmsKeyAlias).build()));
+        }
+        if (existingBucketName != null) {
+            props.existingBucket(Bucket.fromBucketName(scope, "ExistingBucket", existingBucketName));
+        }
+        if (accessLogsBucketName != null) {
+            props.accessLogsBucket(Bucket.fromBucketName(scope, "AccessLogsBucket", accessLogsBucketName));
+        }
+        if (permissionsBoundaryArn != null) {
+            props.permissionsBoundary(ManagedPolicy.fromManagedPolicyArn(scope, "PermissionsBoundary",
+                    permissionsBoundaryArn));
+        }
+        if (ebsKmsKeyArns != null) {
+            List<IKey> keys = new ArrayList<>();
+            for (int i = 0; i < ebsKmsKeyArns.size(); i++) {
+                keys.add(Key.fromKeyArn(scope, "EbsKey" + i, ebsKmsKeyArns.get(i)));
+            }
+            props.ebsKmsKeys(keys);
+        }
+        try {
+            return props.build();
+        } catch (InvalidInputException e) {
+            throw e.renamed(field -> {
+                String plain = field.replaceAll("\\[\\d+\\]$", "");
+                return fields.containsKey(field) ? fields.get(field)
+                        : fields.containsKey(plain) ? fields.get(plain) + field.substring(plain.length()) : field;
+            });
+        }
     }
 
+    /** A cluster of the configuration as the construct takes it; the props check it, with its place in the list. */
     private EksCluster toEksCluster(int index, ClusterConfig c) {
         String ns = c.namespace() != null ? c.namespace() : namespace != null ? namespace : EksCluster.DEFAULT_NAMESPACE;
         String sa = c.serviceAccount() != null
                 ? c.serviceAccount()
                 : serviceAccount != null ? serviceAccount : EksCluster.DEFAULT_SERVICE_ACCOUNT;
-        try {
-            EksCluster.Builder b = EksCluster.builder()
-                    .name(c.name())
-                    .oidcIssuer(c.oidcIssuer())
-                    .oidcProviderArn(c.oidcProviderArn())
-                    .clusterName(c.clusterName())
-                    .region(c.region())
-                    .role(c.role())
-                    .namespace(ns)
-                    .serviceAccount(sa);
-            if (c.serviceAccounts() != null) {
-                List<ServiceAccount> accounts = new ArrayList<>();
-                for (int i = 0; i < c.serviceAccounts().size(); i++) {
-                    ClusterConfig.ServiceAccountConfig entry = c.serviceAccounts().get(i);
-                    try {
-                        accounts.add(new ServiceAccount(entry.namespace() != null ? entry.namespace() : ns,
-                                entry.name()));
-                    } catch (InvalidInputException e) {
-                        boolean inherited = e.getField().equals("namespace") && entry.namespace() == null;
-                        throw inherited ? e : e.under("serviceAccounts[" + i + "]");
-                    }
+        EksCluster.Builder b = EksCluster.builder()
+                .name(c.name())
+                .oidcIssuer(c.oidcIssuer())
+                .oidcProviderArn(c.oidcProviderArn())
+                .clusterName(c.clusterName())
+                .region(c.region())
+                .role(c.role())
+                .namespace(ns)
+                .serviceAccount(sa);
+        if (c.serviceAccounts() != null) {
+            List<ServiceAccount> accounts = new ArrayList<>();
+            for (int j = 0; j < c.serviceAccounts().size(); j++) {
+                ClusterConfig.ServiceAccountConfig entry = c.serviceAccounts().get(j);
+                try {
+                    accounts.add(new ServiceAccount(entry.namespace() != null ? entry.namespace() : ns, entry.name()));
+                } catch (InvalidInputException e) {
+                    // A ServiceAccount checks itself at once: placed here as the props place cluster fields.
+                    boolean inherited = e.getField().equals("namespace") && entry.namespace() == null;
+                    throw inherited ? e : e.under("clusters[" + index + "].serviceAccounts[" + j + "]");
                 }
-                b.serviceAccounts(accounts);
             }
-            return b.build().check();
-        } catch (InvalidInputException e) {
-            // A default taken from the top level is reported where it is written.
-            boolean inherited = e.getField().equals("namespace") && c.namespace() == null
-                    || e.getField().equals("serviceAccount") && c.serviceAccount() == null;
-            throw inherited ? e : e.under("clusters[" + index + "]");
+            b.serviceAccounts(accounts);
         }
+        return b.build();
     }
 }

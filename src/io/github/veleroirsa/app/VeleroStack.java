@@ -8,9 +8,6 @@ import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.iam.IRole;
-import software.amazon.awscdk.services.kms.Key;
-import software.amazon.awscdk.services.kms.KeyLookupOptions;
-import software.amazon.awscdk.services.s3.Bucket;
 import software.constructs.Construct;
 
 /** The app's one stack: the {@link VeleroBackup} construct and the outputs a person pastes. */
@@ -25,19 +22,7 @@ public class VeleroStack extends Stack {
     public VeleroStack(Construct scope, String id, StackProps props, VeleroConfig config) {
         super(scope, id, props);
 
-        VeleroBackupProps.Builder backupProps = config.toBackupProps();
-        if (config.kmsKeyArn() != null) {
-            backupProps.encryptionKey(Key.fromKeyArn(this, "ExistingKey", config.kmsKeyArn()));
-        }
-        if (config.kmsKeyAlias() != null) {
-            // Looked up by the CDK CLI once and cached in cdk.context.json.
-            backupProps.encryptionKey(Key.fromLookup(this, "ExistingKey", KeyLookupOptions.builder()
-                    .aliasName(config.kmsKeyAlias()).build()));
-        }
-        if (config.existingBucketName() != null) {
-            backupProps.existingBucket(Bucket.fromBucketName(this, "ExistingBucket", config.existingBucketName()));
-        }
-        VeleroBackupProps built = backupProps.build();
+        VeleroBackupProps built = config.toBackupProps(this);
         this.backup = new VeleroBackup(this, "Velero", built);
         // Counted with the metadata resource the CDK adds at synthesis.
         long resources = 1 + getNode().findAll().stream().filter(c -> c instanceof software.amazon.awscdk.CfnResource).count();
@@ -48,33 +33,26 @@ public class VeleroStack extends Stack {
                     + " own stackName)");
         }
 
-        CfnOutput.Builder.create(this, "BucketName")
-                .description("The S3 bucket of Velero's backup storage location")
-                .value(backup.getBucket().getBucketName())
-                .build();
+        output("BucketName", "The S3 bucket of Velero's backup storage location", backup.getBucket().getBucketName());
         // The shared role's ARN and annotation; named roles' ARNs are in their clusters' wiring.
         IRole shared = backup.getRole();
         if (shared != null) {
-            CfnOutput.Builder.create(this, "RoleArn")
-                    .description("The role Velero assumes; Rafay's data-backup credentials take this ARN")
-                    .value(shared.getRoleArn())
-                    .build();
+            output("RoleArn", "The role Velero assumes; Rafay's data-backup credentials take this ARN", shared.getRoleArn());
         }
         if (backup.getEncryptionKey() != null) {
-            CfnOutput.Builder.create(this, "KmsKeyArn")
-                    .description("The KMS key that encrypts the backup bucket")
-                    .value(backup.getEncryptionKey().getKeyArn())
-                    .build();
+            output("KmsKeyArn", "The KMS key that encrypts the backup bucket", backup.getEncryptionKey().getKeyArn());
         }
         if (shared != null && built.getIdentity().irsa()) {
-            CfnOutput.Builder.create(this, "ServiceAccountAnnotation")
-                    .description("Annotate Velero's service account on every listed cluster with this")
-                    .value(Fn.join("", List.of(ROLE_ARN_ANNOTATION + "=", shared.getRoleArn())))
-                    .build();
+            output("ServiceAccountAnnotation", "Annotate Velero's service account on every listed cluster with this",
+                    Fn.join("", List.of(ROLE_ARN_ANNOTATION + "=", shared.getRoleArn())));
         }
         // One JSON output per group of clusters that share their wiring; the README shows how a
         // cluster finds its own.
         backup.addWiringOutputs();
+    }
+
+    private void output(String id, String description, String value) {
+        CfnOutput.Builder.create(this, id).description(description).value(value).build();
     }
 
     /** The construct inside, for tests and for apps that extend this stack. */

@@ -126,7 +126,7 @@ class AppOptionsTest {
                 .asText()).isEqualTo("org-velero-backups");
         AppRun both = AppRun.of("{\"existingBucketName\":\"org-velero-backups\",\"bucketName\":\"x-y-z\",\"clusters\":["
                 + A + "}]}", null, null);
-        assertThat(both.err()).contains("bucketName: \"x-y-z\" is set together with existingBucketName");
+        assertThat(both.err()).contains("bucketName: \"x-y-z\" does not apply to an existing bucket");
     }
 
     @Test

@@ -29,14 +29,19 @@ class ConfigLoaderTest {
     }
 
     private static VeleroBackupProps props(String singleQuoted) {
-        return parse(singleQuoted).toBackupProps().build();
+        return build(parse(singleQuoted));
+    }
+
+    /** The construct's props, built as the app's stack builds them (in a scope for the imports). */
+    private static VeleroBackupProps build(VeleroConfig config) {
+        return config.toBackupProps(new software.amazon.awscdk.Stack(TestApps.app(Map.of(), null), "Scope"));
     }
 
     @Test
     void minimalConfigTakesEveryDefault() {
         VeleroConfig config = parse("{'clusters':[{" + A + "}]}");
         assertThat(config.stackNameOrDefault()).isEqualTo("VeleroBackup");
-        VeleroBackupProps p = config.toBackupProps().build();
+        VeleroBackupProps p = build(config);
         assertThat(p.getEncryption()).isEqualTo(BackupEncryption.S3_MANAGED);
         assertThat(p.getNoncurrentVersionExpiration().toDays()).isEqualTo(30);
         assertThat(p.getBucketName()).isNull();
@@ -60,7 +65,7 @@ class ConfigLoaderTest {
                 + "'noncurrentVersionExpirationDays':7,'clusters':[{" + A + ",'oidcProviderArn':"
                 + "'arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-1.amazonaws.com/id/AAAA'}]}");
         assertThat(c.stackNameOrDefault()).isEqualTo("VeleroProd");
-        VeleroBackupProps p = c.toBackupProps().build();
+        VeleroBackupProps p = build(c);
         assertThat(p.getBucketName()).isEqualTo("acme-velero");
         assertThat(p.getEncryption()).isEqualTo(BackupEncryption.KMS);
         assertThat(p.getNoncurrentVersionExpiration().toDays()).isEqualTo(7);
@@ -114,8 +119,8 @@ class ConfigLoaderTest {
                         "noncurrentVersionExpirationDays: 30.5 is a decimal number (expected a whole number between 1"
                                 + " and 2147483647)"),
                 Arguments.of("{'clusters':[{" + A + "}],'noncurrentVersionExpirationDays':0}",
-                        "noncurrentVersionExpirationDays: 0 is less than 1 (expected a whole number of days, at least"
-                                + " 1)"),
+                        "noncurrentVersionExpirationDays: 0 days is not a whole number of days of at least 1"
+                                + " (expected 1 day or more, in whole days)"),
                 Arguments.of("{'clusters':[{" + A + "}],'noncurrentVersionExpirationDays':3000000000}",
                         "noncurrentVersionExpirationDays: 3000000000 is out of range (expected a whole number"
                                 + " between 1 and 2147483647)"),
@@ -182,8 +187,7 @@ class ConfigLoaderTest {
                 Arguments.of("{'encryption':'S3_MANAGED','kmsKeyArn':"
                                 + "'arn:aws:kms:us-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',"
                                 + "'clusters':[{" + A + "}]}",
-                        "kmsKeyArn: \"arn:aws:kms:us-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\" is"
-                                + " set while encryption is S3_MANAGED (expected encryption KMS, or no kmsKeyArn)"),
+                        "kmsKeyArn: a key is given while encryption is S3_MANAGED (expected encryption KMS, or no key)"),
                 Arguments.of("{'clusters':[{" + A + ",'oidcProviderArn':'arn:aws:iam::1111:oidc-provider/x'}]}",
                         "clusters[0].oidcProviderArn: \"arn:aws:iam::1111:oidc-provider/x\" is not an IAM OIDC"
                                 + " provider ARN (expected arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer"
@@ -202,7 +206,8 @@ class ConfigLoaderTest {
     @ParameterizedTest
     @MethodSource("rejected")
     void failsWithOneMessageNamingTheField(String config, String message) {
-        assertThatThrownBy(() -> parse(config)).isInstanceOf(InvalidInputException.class).hasMessage(message);
+        // The configuration's own rules, then the construct's, as the app meets them.
+        assertThatThrownBy(() -> build(parse(config))).isInstanceOf(InvalidInputException.class).hasMessage(message);
     }
 
     @Test
@@ -252,7 +257,7 @@ class ConfigLoaderTest {
     @Test
     void theRealCdkJsonHoldsTheGuidesScenarioTwo() {
         VeleroConfig config = ConfigLoader.bind(TestApps.cdkJson().at("/context/velero"));
-        VeleroBackupProps p = config.toBackupProps().build();
+        VeleroBackupProps p = build(config);
         assertThat(p.getClusters()).extracting(EksCluster::getOidcIssuer).containsExactly(
                 "oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1",
                 "oidc.eks.us-west-1.amazonaws.com/id/6895F1604286AE3EB02EFD39CAC4E288");
