@@ -41,25 +41,7 @@ public final class PolicyEvaluator {
     }
 
     public boolean allows(Request request) {
-        boolean allowed = false;
-        for (JsonNode s : statements) {
-            s.fieldNames().forEachRemaining(key -> {
-                if (!STATEMENT_KEYS.contains(key)) {
-                    throw new IllegalStateException("the evaluator does not implement " + key + ": " + s);
-                }
-            });
-            if (!matches(s, request)) {
-                continue;
-            }
-            switch (s.path("Effect").asText()) {
-                case "Deny" -> {
-                    return false;
-                }
-                case "Allow" -> allowed = true;
-                default -> throw new IllegalStateException("bad Effect in " + s);
-            }
-        }
-        return allowed;
+        return TrustEvaluator.decide(statements, STATEMENT_KEYS, s -> matches(s, request));
     }
 
     private boolean matches(JsonNode s, Request request) {

@@ -59,14 +59,22 @@ public final class TrustEvaluator {
 
     /** True when some statement allows the request and none denies it. */
     public boolean allows(Request request) {
+        return decide(statements, STATEMENT_KEYS, s -> matches(s, request));
+    }
+
+    /**
+     * IAM's decision over one policy's statements: allowed when some Allow statement matches and
+     * no Deny statement does. A statement with a key outside {@code known} fails the test.
+     */
+    static boolean decide(List<JsonNode> statements, Set<String> known, java.util.function.Predicate<JsonNode> matches) {
         boolean allowed = false;
         for (JsonNode s : statements) {
             s.fieldNames().forEachRemaining(key -> {
-                if (!STATEMENT_KEYS.contains(key)) {
+                if (!known.contains(key)) {
                     throw new IllegalStateException("the evaluator does not implement " + key + ": " + s);
                 }
             });
-            if (!matches(s, request)) {
+            if (!matches.test(s)) {
                 continue;
             }
             switch (s.path("Effect").asText()) {
