@@ -18,6 +18,7 @@ import software.amazon.awscdk.services.iam.IManagedPolicy;
 import software.amazon.awscdk.services.iam.IOidcProvider;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.OidcProviderNative;
+import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.s3.IBucket;
@@ -105,8 +106,8 @@ public class VeleroBackup extends Construct {
                 }
             }
             allRoles.put(name, role);
-            checkLaterTrust(role, name);
         }
+        checkLaterTrust(allRoles);
         this.roles = Collections.unmodifiableMap(allRoles);
         this.roleByCluster = Collections.unmodifiableMap(byCluster);
         this.podIdentityAssociations = props.getIdentity().podIdentity() ? podIdentityAssociations() : Map.of();
@@ -161,14 +162,29 @@ public class VeleroBackup extends Construct {
         return Collections.unmodifiableMap(associations);
     }
 
-    /** Statements added to a role's trust later, by code outside this construct, are checked too. */
-    private void checkLaterTrust(Role role, String name) {
+    /**
+     * Statements added to a role's trust later, by code outside this construct, are checked too:
+     * at synthesis, for each role whose trust has more statements than this construct gave it.
+     */
+    private void checkLaterTrust(Map<String, IRole> built) {
         int limit = props.getMaxTrustPolicyLength();
+        Map<String, Integer> counted = new LinkedHashMap<>();
+        built.forEach((name, role) -> counted.put(name, ((Role) role).getAssumeRolePolicy().getStatementCount().intValue()));
         getNode().addValidation(() -> {
-            int size = TrustPolicySize.of(Stack.of(this), role.getAssumeRolePolicy());
-            return size <= limit ? List.of() : List.of((name.isEmpty() ? "The role's" : "Role " + name + "'s")
-                    + " trust policy is " + size + " characters, over maxTrustPolicyLength " + limit
-                    + " (statements were added to it after VeleroBackup built it)");
+            List<String> errors = new ArrayList<>();
+            built.forEach((name, role) -> {
+                PolicyDocument trust = ((Role) role).getAssumeRolePolicy();
+                if (trust.getStatementCount().intValue() == counted.get(name)) {
+                    return; // as built: its size was checked then
+                }
+                int size = TrustPolicySize.of(Stack.of(this), trust);
+                if (size > limit) {
+                    errors.add((name.isEmpty() ? "The role's" : "Role " + name + "'s") + " trust policy is " + size
+                            + " characters, over maxTrustPolicyLength " + limit + " (statements were added to it after"
+                            + " VeleroBackup built it)");
+                }
+            });
+            return errors;
         });
     }
 

@@ -210,6 +210,16 @@ public final class VeleroBackupProps {
         return Rules.KMS_KEY_ARN.check(field, arn);
     }
 
+    /**
+     * Checks a bucket name as these props do, for values that reach the construct as an
+     * {@code IBucket} imported by that name.
+     *
+     * @throws InvalidInputException naming {@code field}
+     */
+    public static String checkBucketName(String field, String name) {
+        return Rules.bucketName(field, name);
+    }
+
     private static List<EksCluster> checkClusters(List<EksCluster> given, WorkloadIdentity identity,
             boolean pinning) {
         List<EksCluster> clusters = Rules.required("clusters", given);

@@ -70,6 +70,10 @@ public final class VeleroApp {
             err.println("velero-irsa: invalid configuration (" + ConfigLoader.source(app.getNode()) + "): "
                     + e.getMessage());
             return 1;
+        } catch (RuntimeException e) {
+            // aws-cdk-lib refusing a value while the stack is built: what it says, on one line.
+            err.println("velero-irsa: the stack could not be built: " + oneLine(e));
+            return 1;
         }
         try {
             for (CloudFormationStackArtifact stack : app.synth().getStacks()) {
@@ -89,11 +93,15 @@ public final class VeleroApp {
             return 1;
         } catch (RuntimeException e) {
             // A construct's validation or aws-cdk-lib itself: what it says, on one line, without a stack trace.
-            String message = String.join(" ", String.valueOf(e.getMessage()).lines().map(String::strip)
-                    .filter(l -> !l.isEmpty()).toList());
-            err.println("velero-irsa: synthesis failed: " + message);
+            err.println("velero-irsa: synthesis failed: " + oneLine(e));
             return 1;
         }
         return 0;
+    }
+
+    /** An exception's message on one line: jsii's carry the JavaScript stack after a line break. */
+    private static String oneLine(RuntimeException e) {
+        return String.join(" ", String.valueOf(e.getMessage()).lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("at ") && !l.startsWith("@jsii/kernel")).toList());
     }
 }

@@ -101,8 +101,14 @@ public record VeleroConfig(
             throw new InvalidInputException("kmsKeyAlias", quote(kmsKeyAlias) + " needs a lookup in one account,"
                     + " which a portable template has not (expected kmsKeyArn, or the default synthesizer)");
         }
-        // ARNs that are imported before the props see them: checked here by the construct's own rules,
-        // so that an import never fails first with a message of its own.
+        // ARNs and names that are imported before the props see them: checked here by the construct's
+        // own rules, so that an import never fails first with a message of its own.
+        if (existingBucketName != null) {
+            VeleroBackupProps.checkBucketName("existingBucketName", existingBucketName);
+        }
+        if (accessLogsBucketName != null) {
+            VeleroBackupProps.checkBucketName("accessLogsBucketName", accessLogsBucketName);
+        }
         if (ebsKmsKeyArns != null) {
             ebsKmsKeyArns = List.copyOf(ebsKmsKeyArns);
             for (int i = 0; i < ebsKmsKeyArns.size(); i++) {

@@ -138,6 +138,9 @@ class ConfigLoaderTest {
                         "clusters[0].serviceAcount: unknown field (expected one of: " + String.join(", ",
                                 ReadmeConfigTableTest.documented("clusters[].")) + "; did you mean"
                                 + " \"serviceAccount\"?)"),
+                Arguments.of("{'clusters':[{" + A + "}],'existingBucketName':'backups..x'}",
+                        "existingBucketName: \"backups..x\" is not a valid S3 bucket name (expected no '..', '.-' or"
+                                + " '-.')"),
                 Arguments.of("{'clusters':[{" + A + "}],'zzz':1}",
                         "zzz: unknown field (expected one of: " + String.join(", ",
                                 ReadmeConfigTableTest.documented("")) + ")"),

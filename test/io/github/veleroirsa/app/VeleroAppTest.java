@@ -156,4 +156,18 @@ class VeleroAppTest {
             assertThat(files.map(f -> f.getFileName().toString())).noneMatch(f -> f.endsWith(".template.json"));
         }
     }
+
+    @Test
+    void anAwsCdkLibErrorWhileBuildingIsOneLineWithExitOne() throws Exception {
+        java.nio.file.Path outdir = java.nio.file.Files.createTempDirectory("velero-irsa-test");
+        software.amazon.awscdk.App app = TestApps.app(Map.of("velero", ONE_CLUSTER + "}"), outdir);
+        // The stack's name taken already: aws-cdk-lib refuses the second construct of that name.
+        new software.constructs.Construct(app, "VeleroBackup");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int status = VeleroApp.run(app, null, null, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .startsWith("velero-irsa: the stack could not be built: ").contains("VeleroBackup").hasLineCount(1)
+                .doesNotContain("\tat ").doesNotContain("@jsii");
+    }
 }
