@@ -293,7 +293,17 @@ public class VeleroBackup extends Construct {
         long reserved = stack.getNode().findAll().stream().filter(CfnOutput.class::isInstance).count();
         // Clusters in name order, grouped by the wiring they get (tokens compare as their strings).
         Map<VeleroWiring, List<EksCluster>> groups = new LinkedHashMap<>();
-        byName(props.getClusters()).forEach(c -> groups.computeIfAbsent(wiring(c), w -> new ArrayList<>()).add(c));
+        // The deploy-time values once, not once per cluster: each is a call into jsii.
+        String bucketName = bucket.getBucketName();
+        String stackRegion = stack.getRegion();
+        Map<IRole, String> roleArns = new java.util.IdentityHashMap<>();
+        Map<EksCluster, VeleroWiring> wirings = new LinkedHashMap<>();
+        for (EksCluster c : byName(props.getClusters())) {
+            IRole role = roleByCluster.get(c.getName());
+            wirings.put(c, wiring(c, bucketName, stackRegion, c.getRegion() != null ? c.getRegion() : stackRegion,
+                    roleArns.computeIfAbsent(role, IRole::getRoleArn)));
+        }
+        wirings.forEach((c, w) -> groups.computeIfAbsent(w, k -> new ArrayList<>()).add(c));
 
         String longestRoleArn = "arn:" + TrustPolicySize.LONGEST_PARTITION + ":iam::123456789012:role"
                 + (props.getRolePath() == null ? "/" : props.getRolePath()) + "x".repeat(64);
@@ -343,7 +353,7 @@ public class VeleroBackup extends Construct {
             CfnOutput output = CfnOutput.Builder.create(stack, id)
                     .description("Velero wiring (velero install, Helm values) for the clusters "
                             + names.stream().map(n -> "[" + n + "]").collect(java.util.stream.Collectors.joining(" ")))
-                    .value(stack.toJsonString(wiring(chunk.get(0)).toOutput(names)))
+                    .value(stack.toJsonString(wirings.get(chunk.get(0)).toOutput(names)))
                     .build();
             names.forEach(n -> outputs.put(n, output));
         }
