@@ -210,4 +210,12 @@ class FleetTest {
         });
         Annotations.fromStack(atQuota[0]).hasNoWarning("/Test/Velero", Match.anyValue());
     }
+
+    @Test
+    void wiringIsOnlyForTheConstructsOwnClustersAndAClusterWithoutIssuerHasNoIssuerUrl() {
+        assertThatThrownBy(() -> mixedBackup.wiring(irsa("stranger", 99, null)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not one of this VeleroBackup's clusters");
+        assertThat(mixedBackup.wiring(MIXED.get(2)).namespace()).isEqualTo("velero");
+        assertThat(EksCluster.builder().name("pod-identity-only").clusterName("eks").build().getOidcIssuerUrl()).isNull();
+    }
 }
