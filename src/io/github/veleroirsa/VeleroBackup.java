@@ -49,6 +49,8 @@ public class VeleroBackup extends Construct {
     private final Map<String, IOidcProvider> oidcProviders;
     private final Map<String, CfnPodIdentityAssociation> podIdentityAssociations;
     private final VeleroBackupProps props;
+    /** The props' clusters in name order: every per-cluster resource and output follows it. */
+    private final List<EksCluster> clustersByName;
 
     /** The annotation that makes a Kubernetes service account assume an IAM role (IRSA). */
     public static final String ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
@@ -63,6 +65,8 @@ public class VeleroBackup extends Construct {
     public VeleroBackup(Construct scope, String id, VeleroBackupProps props) {
         super(scope, id);
         this.props = Objects.requireNonNull(props, "props");
+        this.clustersByName = props.getClusters().stream()
+                .sorted(java.util.Comparator.comparing(EksCluster::getName)).toList();
         Stack stack = Stack.of(this);
         checkProvidersAreInTheStacksAccount(stack);
         if (props.getIdentity().podIdentity() && !props.isPodIdentityPinning()) {
@@ -119,7 +123,7 @@ public class VeleroBackup extends Construct {
     private Map<String, IOidcProvider> oidcProviders(Map<String, OidcProviderNative> created) {
         Construct scope = new Construct(this, "OidcProviders");
         Map<String, IOidcProvider> providers = new LinkedHashMap<>();
-        for (EksCluster cluster : byName(props.getClusters())) {
+        for (EksCluster cluster : clustersByName) {
             if (cluster.getOidcProviderArn() != null) {
                 providers.put(cluster.getName(), OidcProviderNative.fromOidcProviderArn(
                         scope, cluster.getName(), cluster.getOidcProviderArn()));
@@ -144,7 +148,7 @@ public class VeleroBackup extends Construct {
     private Map<String, CfnPodIdentityAssociation> podIdentityAssociations() {
         Map<String, CfnPodIdentityAssociation> associations = new LinkedHashMap<>();
         Construct scope = new Construct(this, "PodIdentityAssociations");
-        for (EksCluster cluster : byName(props.getClusters())) {
+        for (EksCluster cluster : clustersByName) {
             if (cluster.getClusterName() == null) {
                 continue;
             }
@@ -298,7 +302,7 @@ public class VeleroBackup extends Construct {
         String stackRegion = stack.getRegion();
         Map<IRole, String> roleArns = new java.util.IdentityHashMap<>();
         Map<EksCluster, VeleroWiring> wirings = new LinkedHashMap<>();
-        for (EksCluster c : byName(props.getClusters())) {
+        for (EksCluster c : clustersByName) {
             IRole role = roleByCluster.get(c.getName());
             wirings.put(c, wiring(c, bucketName, stackRegion, c.getRegion() != null ? c.getRegion() : stackRegion,
                     roleArns.computeIfAbsent(role, IRole::getRoleArn)));
@@ -358,10 +362,6 @@ public class VeleroBackup extends Construct {
             names.forEach(n -> outputs.put(n, output));
         }
         return Collections.unmodifiableMap(outputs);
-    }
-
-    private static List<EksCluster> byName(List<EksCluster> clusters) {
-        return clusters.stream().sorted(java.util.Comparator.comparing(EksCluster::getName)).toList();
     }
 
     private static int size(VeleroWiring wiring, List<EksCluster> clusters) {
