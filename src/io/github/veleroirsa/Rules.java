@@ -7,6 +7,15 @@ import software.amazon.awscdk.Token;
 
 /** The naming rules of EKS, Kubernetes, IAM and S3 that velero-irsa checks before synthesis. */
 final class Rules {
+    /**
+     * {@link Token#isUnresolved} for a string, with aws-cdk-lib's own first test done here: a
+     * string that does not contain {@code "Token["} cannot be a token, and is known without a
+     * call into jsii (fleets check hundreds of literal values).
+     */
+    static boolean unresolved(String value) {
+        return value != null && value.contains("Token[") && Token.isUnresolved(value);
+    }
+
     private Rules() {}
 
     static final String HTTPS = "https://";
@@ -24,7 +33,7 @@ final class Rules {
     record Rule(String what, Pattern pattern, int maxLength, String expected) {
         String check(String field, String value) {
             required(field, value);
-            if (Token.isUnresolved(value)) {
+            if (unresolved(value)) {
                 return value;
             }
             if (value.length() > maxLength || !pattern.matcher(value).matches()) {

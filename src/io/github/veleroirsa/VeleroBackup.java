@@ -49,6 +49,8 @@ public class VeleroBackup extends Construct {
     private final Map<String, IOidcProvider> oidcProviders;
     private final Map<String, CfnPodIdentityAssociation> podIdentityAssociations;
     private final VeleroBackupProps props;
+    /** The stack this construct is in, looked up once: each lookup is a call into jsii. */
+    private final Stack stack;
     /** The props' clusters in name order: every per-cluster resource and output follows it. */
     private final List<EksCluster> clustersByName;
 
@@ -67,8 +69,8 @@ public class VeleroBackup extends Construct {
         this.props = Objects.requireNonNull(props, "props");
         this.clustersByName = props.getClusters().stream()
                 .sorted(java.util.Comparator.comparing(EksCluster::getName)).toList();
-        Stack stack = Stack.of(this);
-        checkProvidersAreInTheStacksAccount(stack);
+        this.stack = Stack.of(this);
+        checkProvidersAreInTheStacksAccount();
         if (props.getIdentity().podIdentity() && !props.isPodIdentityPinning()) {
             Annotations.of(this).addWarningV2("velero-irsa:podIdentityUnpinned", "podIdentityPinning is false: every"
                     + " EKS Pod Identity association in the account that names this construct's roles may assume"
@@ -93,6 +95,9 @@ public class VeleroBackup extends Construct {
         Map<String, IRole> allRoles = new LinkedHashMap<>();
         Map<String, IRole> byCluster = new LinkedHashMap<>();
         Construct namedRoles = null;
+        // Each role's trust policy as built, with its statement count: the later-trust check's baseline.
+        Map<String, PolicyDocument> trustPolicies = new LinkedHashMap<>();
+        Map<String, Integer> statementCounts = new LinkedHashMap<>();
         for (Map.Entry<String, TrustedRole> e : trusted.entrySet()) {
             String name = e.getKey();
             boolean shared = name.equals(VeleroBackupProps.DEFAULT_ROLE);
@@ -102,6 +107,9 @@ public class VeleroBackup extends Construct {
             Role role = e.getValue().create(shared ? this : namedRoles, shared ? "Role" : name, shared
                     ? "Assumed by Velero on the listed EKS clusters (velero-irsa)"
                     : "Assumed by Velero on the EKS clusters of role " + name + " (velero-irsa)", policy, boundary);
+            PolicyDocument trust = role.getAssumeRolePolicy();
+            trustPolicies.put(name, trust);
+            statementCounts.put(name, trust.getStatementCount().intValue());
             for (EksCluster cluster : props.getClustersByRole().get(name)) {
                 byCluster.put(cluster.getName(), role);
                 // The role names its clusters' providers in its trust: it waits for them.
@@ -111,7 +119,7 @@ public class VeleroBackup extends Construct {
             }
             allRoles.put(name, role);
         }
-        checkLaterTrust(allRoles);
+        checkLaterTrust(trustPolicies, statementCounts);
         this.roles = Collections.unmodifiableMap(allRoles);
         this.roleByCluster = Collections.unmodifiableMap(byCluster);
         this.podIdentityAssociations = props.getIdentity().podIdentity() ? podIdentityAssociations() : Map.of();
@@ -170,18 +178,15 @@ public class VeleroBackup extends Construct {
      * Statements added to a role's trust later, by code outside this construct, are checked too:
      * at synthesis, for each role whose trust has more statements than this construct gave it.
      */
-    private void checkLaterTrust(Map<String, IRole> built) {
+    private void checkLaterTrust(Map<String, PolicyDocument> trustPolicies, Map<String, Integer> statementCounts) {
         int limit = props.getMaxTrustPolicyLength();
-        Map<String, Integer> counted = new LinkedHashMap<>();
-        built.forEach((name, role) -> counted.put(name, ((Role) role).getAssumeRolePolicy().getStatementCount().intValue()));
         getNode().addValidation(() -> {
             List<String> errors = new ArrayList<>();
-            built.forEach((name, role) -> {
-                PolicyDocument trust = ((Role) role).getAssumeRolePolicy();
-                if (trust.getStatementCount().intValue() == counted.get(name)) {
+            trustPolicies.forEach((name, trust) -> {
+                if (trust.getStatementCount().intValue() == statementCounts.get(name)) {
                     return; // as built: its size was checked then
                 }
-                int size = TrustPolicySize.of(Stack.of(this), trust);
+                int size = TrustPolicySize.of(stack, trust);
                 if (size > limit) {
                     errors.add((name.isEmpty() ? "The role's" : "Role " + name + "'s") + " trust policy is " + size
                             + " characters, over maxTrustPolicyLength " + limit + " (statements were added to it after"
@@ -193,14 +198,14 @@ public class VeleroBackup extends Construct {
     }
 
     /** An imported provider of another account than the stack's could never be used by its roles. */
-    private void checkProvidersAreInTheStacksAccount(Stack stack) {
-        if (Token.isUnresolved(stack.getAccount())) {
+    private void checkProvidersAreInTheStacksAccount() {
+        if (Rules.unresolved(stack.getAccount())) {
             return; // unknown until deployment: the README says the provider must be in the role's account
         }
         List<EksCluster> clusters = props.getClusters();
         for (int i = 0; i < clusters.size(); i++) {
             String arn = clusters.get(i).getOidcProviderArn();
-            if (arn != null && !Token.isUnresolved(arn) && !arn.split(":")[4].equals(stack.getAccount())) {
+            if (arn != null && !Rules.unresolved(arn) && !arn.split(":")[4].equals(stack.getAccount())) {
                 throw new InvalidInputException("clusters[" + i + "].oidcProviderArn", InvalidInputException.quote(arn)
                         + " is a provider of account " + arn.split(":")[4] + ", not of the stack's account "
                         + stack.getAccount() + " (expected the provider of this issuer in the account the role is in)");
@@ -210,7 +215,7 @@ public class VeleroBackup extends Construct {
 
     /** The ARN of an EKS cluster: its name, in its region (else the stack's) and the stack's account. */
     private String clusterArn(EksCluster cluster) {
-        return Stack.of(this).formatArn(ArnComponents.builder()
+        return stack.formatArn(ArnComponents.builder()
                 .service("eks")
                 .region(cluster.getRegion())
                 .resource("cluster")
@@ -228,7 +233,7 @@ public class VeleroBackup extends Construct {
         if (cluster.getOidcProviderArn() != null) {
             return cluster.getOidcProviderArn();
         }
-        return Stack.of(this).formatArn(ArnComponents.builder()
+        return stack.formatArn(ArnComponents.builder()
                 .service("iam")
                 .region("")
                 .resource("oidc-provider")
@@ -251,7 +256,7 @@ public class VeleroBackup extends Construct {
             throw new IllegalArgumentException("wiring: " + cluster + " is not one of this VeleroBackup's clusters"
                     + " (expected one of the EksCluster values given to its props)");
         }
-        String stackRegion = Stack.of(this).getRegion();
+        String stackRegion = stack.getRegion();
         return wiring(cluster, bucket.getBucketName(), stackRegion,
                 cluster.getRegion() != null ? cluster.getRegion() : stackRegion,
                 roleByCluster.get(cluster.getName()).getRoleArn());
@@ -293,7 +298,6 @@ public class VeleroBackup extends Construct {
      * @throws InvalidInputException when the outputs would not fit
      */
     public Map<String, CfnOutput> addWiringOutputs() {
-        Stack stack = Stack.of(this);
         long reserved = stack.getNode().findAll().stream().filter(CfnOutput.class::isInstance).count();
         // Clusters in name order, grouped by the wiring they get (tokens compare as their strings).
         Map<VeleroWiring, List<EksCluster>> groups = new LinkedHashMap<>();
@@ -312,9 +316,9 @@ public class VeleroBackup extends Construct {
         String longestRoleArn = "arn:" + TrustPolicySize.LONGEST_PARTITION + ":iam::123456789012:role"
                 + (props.getRolePath() == null ? "/" : props.getRolePath()) + "x".repeat(64);
         String longestBucket = props.getBucketName() != null ? props.getBucketName()
-                : props.getExistingBucket() != null && !Token.isUnresolved(bucket.getBucketName())
+                : props.getExistingBucket() != null && !Rules.unresolved(bucket.getBucketName())
                         ? bucket.getBucketName() : "x".repeat(63);
-        String longestRegion = Token.isUnresolved(stack.getRegion()) ? TrustPolicySize.longestRegion() : stack.getRegion();
+        String longestRegion = Rules.unresolved(stack.getRegion()) ? TrustPolicySize.longestRegion() : stack.getRegion();
 
         List<List<EksCluster>> chunks = new ArrayList<>();
         groups.forEach((w, clusters) -> {

@@ -56,7 +56,7 @@ public final class VeleroBackupProps {
         this.identity = b.identity == null ? WorkloadIdentity.IRSA : b.identity;
         this.podIdentityPinning = b.podIdentityPinning == null || b.podIdentityPinning;
         this.clusters = checkClusters(b.clusters, identity, podIdentityPinning);
-        this.bucketName = b.bucketName == null || Token.isUnresolved(b.bucketName)
+        this.bucketName = b.bucketName == null || Rules.unresolved(b.bucketName)
                 ? b.bucketName
                 : Rules.bucketName("bucketName", b.bucketName);
         if (b.encryption == BackupEncryption.S3_MANAGED && b.encryptionKey != null) {
@@ -73,7 +73,7 @@ public final class VeleroBackupProps {
         this.removalPolicy = b.removalPolicy == null ? RemovalPolicy.RETAIN : b.removalPolicy;
         this.accessLogsBucket = b.accessLogsBucket;
         String logs = accessLogsBucket == null ? null : accessLogsBucket.getBucketName();
-        if (logs != null && !Token.isUnresolved(logs)) {
+        if (logs != null && !Rules.unresolved(logs)) {
             Rules.bucketName("accessLogsBucket", logs);
             if (logs.equals(bucketName)) {
                 throw new InvalidInputException("accessLogsBucket", quote(logs) + " is the backup bucket itself"
@@ -112,7 +112,7 @@ public final class VeleroBackupProps {
                     + " false (expected none: without EBS snapshots Velero creates no volumes)");
         }
         this.ebsKmsKeys = List.copyOf(keys);
-        this.roleName = b.roleName == null || Token.isUnresolved(b.roleName)
+        this.roleName = b.roleName == null || Rules.unresolved(b.roleName)
                 ? b.roleName : Rules.ROLE_NAME.check("roleName", b.roleName);
         this.permissionsBoundary = b.permissionsBoundary;
         if (permissionsBoundary != null) {
@@ -129,7 +129,7 @@ public final class VeleroBackupProps {
                 byRole.computeIfAbsent(roleOf(c), k -> new java.util.ArrayList<>()).add(c));
         byRole.replaceAll((k, v) -> List.copyOf(v));
         this.clustersByRole = java.util.Collections.unmodifiableMap(byRole);
-        if (roleName != null && !Token.isUnresolved(roleName)) {
+        if (roleName != null && !Rules.unresolved(roleName)) {
             for (String role : clustersByRole.keySet()) {
                 String full = roleName(role);
                 if (!role.equals(DEFAULT_ROLE) && full.length() > 64) {
