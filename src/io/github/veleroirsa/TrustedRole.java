@@ -55,13 +55,22 @@ final class TrustedRole {
      */
     void checkSize(Stack stack) {
         int limit = props.getMaxTrustPolicyLength();
-        int size = size(stack, perCluster);
+        Map<?, ?> trust = resolve(stack, perCluster);
+        int size = TrustPolicySize.measure(trust);
         if (size <= limit) {
             return;
         }
-        int fit = perCluster.size() - 1;
-        while (fit > 0 && size(stack, perCluster.subList(0, fit)) > limit) {
-            fit--;
+        // The most clusters, in order, whose statements fit: a binary search over the first n
+        // clusters' trust policies, cut in Java from the one resolved above.
+        int fit = 0;
+        int over = perCluster.size();
+        while (over - fit > 1) {
+            int mid = (fit + over) >>> 1;
+            if (TrustPolicySize.measure(firstClusters(stack, trust, mid)) <= limit) {
+                fit = mid;
+            } else {
+                over = mid;
+            }
         }
         String role = name.equals(VeleroBackupProps.DEFAULT_ROLE) ? "the role's" : "role " + quote(name) + "'s";
         throw new InvalidInputException("clusters", role + " trust policy would be " + size + " characters, over"
@@ -89,12 +98,35 @@ final class TrustedRole {
                 .build();
     }
 
-    private int size(Stack stack, List<List<IPrincipal>> clusterPrincipals) {
+    /** The trust policy of the shared principals and these clusters', as CloudFormation gets it. */
+    private Map<?, ?> resolve(Stack stack, List<List<IPrincipal>> clusterPrincipals) {
         List<IPrincipal> all = new ArrayList<>(shared);
         clusterPrincipals.forEach(all::addAll);
         PolicyDocument probe = new PolicyDocument();
         new CompositePrincipal(all.toArray(IPrincipal[]::new)).addToAssumeRolePolicy(probe);
-        return TrustPolicySize.of(stack, probe);
+        return (Map<?, ?>) stack.resolve(probe);
+    }
+
+    /**
+     * The trust policy of the first {@code n} clusters alone: the whole one's statements, cut
+     * after theirs (one statement per principal, in order). Resolved again, through jsii, only
+     * if aws-cdk-lib ever merged statements.
+     */
+    private Map<?, ?> firstClusters(Stack stack, Map<?, ?> trust, int n) {
+        int principals = shared.size();
+        for (List<IPrincipal> cluster : perCluster) {
+            principals += cluster.size();
+        }
+        if (!(trust.get("Statement") instanceof List<?> statements) || statements.size() != principals) {
+            return resolve(stack, perCluster.subList(0, n));
+        }
+        int kept = shared.size();
+        for (List<IPrincipal> cluster : perCluster.subList(0, n)) {
+            kept += cluster.size();
+        }
+        Map<Object, Object> cut = new LinkedHashMap<>(trust);
+        cut.put("Statement", statements.subList(0, kept));
+        return cut;
     }
 
     /** The trust principals of one cluster: its IRSA statement, its Pod Identity statements, or both. */

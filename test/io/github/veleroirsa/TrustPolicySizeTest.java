@@ -106,6 +106,9 @@ public class TrustPolicySizeTest {
                             .contains("Role trust policy length")
                             .contains("split across several roles");
                 });
+        // Far over the limit, the count that fits is still the one measured above.
+        assertThatThrownBy(() -> synth(3 * n + 2, limit))
+                .hasMessageContaining("the first " + n + " of these " + (3 * n + 2) + " clusters fit");
     }
 
     @Test
