@@ -6,11 +6,13 @@
 #   velero v1.18.1  (its go.mod has a replace directive, so `go install` is refused: the module is
 #                    downloaded, two k8s.io modules the proxy no longer serves at v0.33.11 are raised
 #                    to v0.33.13 together with the k8s.io modules kept in step, then it is built)
+#   actionlint v1.7.12 (go install), which CI runs on .github/workflows
 # Needs Go. Progress goes to stderr; the folder alone to stdout.
 set -euo pipefail
 HELM_VERSION=v3.19.0
 VELERO_VERSION=v1.18.1
 K8S_VERSION=v0.33.13
+ACTIONLINT_VERSION=v1.7.12
 dir=${VELERO_IRSA_CLIENTS:-$HOME/.cache/velero-irsa}
 mkdir -p "$dir"
 command -v go > /dev/null || { echo "clients.sh: Go is not installed (needed to build helm and velero)" >&2; exit 3; }
@@ -47,6 +49,15 @@ if [ ! -x "$dir/velero-$VELERO_VERSION" ] \
   rm -rf "$work"
 fi
 
+if [ ! -x "$dir/actionlint-$ACTIONLINT_VERSION" ]; then
+  echo "clients.sh: building actionlint $ACTIONLINT_VERSION (seconds, once)" >&2
+  gobin=$(mktemp -d)
+  GOBIN=$gobin go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION" >&2
+  mv "$gobin/actionlint" "$dir/actionlint-$ACTIONLINT_VERSION"
+  rm -rf "$gobin"
+fi
+
+ln -sf "actionlint-$ACTIONLINT_VERSION" "$dir/actionlint"
 ln -sf "helm-$HELM_VERSION" "$dir/helm"
 ln -sf "velero-$VELERO_VERSION" "$dir/velero"
 echo "$dir"

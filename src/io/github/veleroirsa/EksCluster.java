@@ -102,13 +102,15 @@ public final class EksCluster {
         return this;
     }
 
+    /** {@return a builder of a cluster} */
     public static Builder builder() {
         return new Builder();
     }
 
     /**
-     * The cluster's stable identity in this construct: the construct IDs of its OIDC provider
-     * derive from it, so renaming a cluster replaces its provider. Need not be the EKS name.
+     * {@return the cluster's stable identity in this construct: the construct IDs of its OIDC
+     * provider derive from it, so renaming a cluster replaces its provider. Need not be the EKS
+     * name}
      */
     public String getName() {
         check();
@@ -116,10 +118,10 @@ public final class EksCluster {
     }
 
     /**
-     * The issuer's host and path ({@code null} if none was given: Pod Identity needs none),
-     * without {@code https://} and without a trailing slash, e.g.
-     * {@code oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1}. This is the
-     * prefix of the IAM condition keys {@code <issuer>:sub} and {@code <issuer>:aud}.
+     * {@return the issuer's host and path ({@code null} if none was given: Pod Identity needs
+     * none), without {@code https://} and without a trailing slash, e.g. {@code
+     * oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1}. This is the prefix of
+     * the IAM condition keys {@code <issuer>:sub} and {@code <issuer>:aud}}
      */
     public String getOidcIssuer() {
         check();
@@ -127,10 +129,10 @@ public final class EksCluster {
     }
 
     /**
-     * The cluster's AWS region: the one given with {@link Builder#region}, or else the one its EKS
-     * issuer names ({@code oidc.eks.<region>.amazonaws.com}); {@code null} when neither tells,
-     * and then the stack's region is assumed. Velero's volume snapshot location takes it: EBS
-     * snapshots are regional.
+     * {@return the cluster's AWS region: the one given with {@link Builder#region}, or else the one
+     * its EKS issuer names ({@code oidc.eks.<region>.amazonaws.com}); {@code null} when neither
+     * tells, and then the stack's region is assumed. Velero's volume snapshot location takes it:
+     * EBS snapshots are regional}
      */
     public String getRegion() {
         check();
@@ -138,57 +140,63 @@ public final class EksCluster {
     }
 
     /**
-     * The name of the role this cluster's Velero assumes ({@code Roles/<role>}), or {@code null}
-     * for the one {@link VeleroBackupProps#getRoles()} gives it: the shared role, or with
-     * {@link RoleLayout#PER_CLUSTER} a role named after the cluster.
+     * {@return the name of the role this cluster's Velero assumes ({@code Roles/<role>}), or {@code
+     * null} for the one {@link VeleroBackupProps#getRoles()} gives it: the shared role, or with
+     * {@link RoleLayout#PER_CLUSTER} a role named after the cluster}
      */
     public String getRole() {
         check();
         return role;
     }
 
-    /** The issuer as a URL: {@code https://} followed by {@link #getOidcIssuer()}; {@code null} without one. */
+    /**
+     * {@return the issuer as a URL: {@code https://} followed by {@link #getOidcIssuer()}; {@code
+     * null} without one}
+     */
     public String getOidcIssuerUrl() {
         return check().oidcIssuer == null ? null : Rules.HTTPS + oidcIssuer;
     }
 
-    /** The EKS cluster name, for Pod Identity; {@code null} if not given. */
+    /** {@return the EKS cluster name, for Pod Identity; {@code null} if not given} */
     public String getClusterName() {
         check();
         return clusterName;
     }
 
     /**
-     * Every service account that may assume the role on this cluster: those given with
-     * {@link Builder#serviceAccounts}, or the one of {@link #getNamespace()} and
-     * {@link #getServiceAccount()}.
+     * {@return every service account that may assume the role on this cluster: those given with
+     * {@link Builder#serviceAccounts}, or the one of {@link #getNamespace()} and {@link
+     * #getServiceAccount()}}
      */
     public List<ServiceAccount> getServiceAccounts() {
         check();
         return serviceAccounts;
     }
 
-    /** The {@code sub} claims of {@link #getServiceAccounts()}, in order. */
+    /** {@return the {@code sub} claims of {@link #getServiceAccounts()}, in order} */
     public List<String> getSubjects() {
         return getServiceAccounts().stream().map(ServiceAccount::subject).toList();
     }
 
-    /** The namespace Velero runs in on this cluster (the first service account's, when several). */
+    /** {@return the namespace Velero runs in on this cluster (the first service account's, when several)} */
     public String getNamespace() {
         return getServiceAccounts().get(0).namespace();
     }
 
-    /** The service account Velero runs as on this cluster (the first, when several). */
+    /** {@return the service account Velero runs as on this cluster (the first, when several)} */
     public String getServiceAccount() {
         return getServiceAccounts().get(0).name();
     }
 
-    /** The {@code sub} claim of the first service account's tokens: {@code system:serviceaccount:<ns>:<sa>}. */
+    /**
+     * {@return the {@code sub} claim of the first service account's tokens: {@code
+     * system:serviceaccount:<ns>:<sa>}}
+     */
     public String getSubject() {
         return getServiceAccounts().get(0).subject();
     }
 
-    /** The ARN of an existing IAM OIDC provider for this issuer, or {@code null} to create one. */
+    /** {@return the ARN of an existing IAM OIDC provider for this issuer, or {@code null} to create one} */
     public String getOidcProviderArn() {
         check();
         return oidcProviderArn;
@@ -244,8 +252,9 @@ public final class EksCluster {
          * {@code Roles/<role>}. Adding, removing or moving a cluster changes only the roles it
          * leaves or joins.
          *
+         * @param role the role
          * @return this builder; default - the shared role ({@code Role}), or with
-         *     {@link RoleLayout#PER_CLUSTER} a role named after the cluster
+         * {@link RoleLayout#PER_CLUSTER} a role named after the cluster
          */
         public Builder role(String role) {
             this.role = role;
@@ -257,6 +266,7 @@ public final class EksCluster {
          * location takes EBS snapshots. An EKS issuer already names it; give it for a cluster
          * without one (Pod Identity) that is not in the stack's region.
          *
+         * @param region the region
          * @return this builder; default - the region the issuer names, else the stack's
          */
         public Builder region(String region) {
@@ -270,6 +280,7 @@ public final class EksCluster {
          * stack's region, in the stack's account) and a pod identity association is created for
          * each service account.
          *
+         * @param clusterName the cluster name
          * @return this builder; default {@code null}
          */
         public Builder clusterName(String clusterName) {
@@ -283,6 +294,7 @@ public final class EksCluster {
          * {@link #serviceAccount}. The cluster keeps one IRSA trust statement, whose {@code sub}
          * condition lists them all.
          *
+         * @param serviceAccounts the service accounts
          * @return this builder; default - the one of {@link #namespace} and {@link #serviceAccount}
          */
         public Builder serviceAccounts(List<ServiceAccount> serviceAccounts) {
@@ -293,6 +305,9 @@ public final class EksCluster {
         /**
          * A stable name for the cluster, unique within the construct (1 to 100 letters, digits,
          * '-' and '_'). Required.
+         *
+         * @param name the name
+         * @return this builder
          */
         public Builder name(String name) {
             this.name = name;
@@ -303,6 +318,9 @@ public final class EksCluster {
          * The cluster's OIDC issuer, as {@code aws eks describe-cluster --query
          * cluster.identity.oidc.issuer} prints it; {@code https://} and a trailing slash are
          * optional. Required for IRSA; Pod Identity needs none.
+         *
+         * @param oidcIssuer the oidc issuer
+         * @return this builder
          */
         public Builder oidcIssuer(String oidcIssuer) {
             this.oidcIssuer = oidcIssuer;
@@ -345,10 +363,10 @@ public final class EksCluster {
         }
 
         /**
-         * Builds the cluster and checks every value. A value that breaks a rule is reported by
-         * {@link VeleroBackupProps.Builder#build()} with the cluster's place in the list
-         * ({@code clusters[1].oidcIssuer: ...}), the same path the app's configuration uses; or
-         * at once with {@link EksCluster#check()}. Until then no getter returns a value.
+         * {@return Builds the cluster and checks every value. A value that breaks a rule is
+         * reported by {@link VeleroBackupProps.Builder#build()} with the cluster's place in the
+         * list ({@code clusters[1].oidcIssuer: ...}), the same path the app's configuration uses;
+         * or at once with {@link EksCluster#check()}. Until then no getter returns a value}
          */
         public EksCluster build() {
             try {

@@ -13,7 +13,9 @@ import java.util.Objects;
 public final class InvalidInputException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** Where the value sits, for example {@code clusters[0].oidcIssuer}. */
     private final String field;
+    /** What is wrong with it, and what is expected. */
     private final String problem;
 
     /**
@@ -26,29 +28,44 @@ public final class InvalidInputException extends IllegalArgumentException {
         this.problem = Objects.requireNonNull(problem, "problem");
     }
 
-    /** Where the bad value sits, for example {@code clusters[0].oidcIssuer}. */
+    /** {@return Where the bad value sits, for example {@code clusters[0].oidcIssuer}} */
     public String getField() {
         return field;
     }
 
-    /** The bad value and what is expected instead, without the field. */
+    /** {@return the bad value and what is expected instead, without the field} */
     public String getProblem() {
         return problem;
     }
 
-    /** The same problem under another field name: {@code rename} maps the field as it stands. */
+    /**
+     * The same problem under another field name: {@code rename} maps the field as it stands.
+     *
+     * @param rename maps the field's name to the new one
+     * @return a new exception with the renamed field
+     */
     public InvalidInputException renamed(java.util.function.UnaryOperator<String> rename) {
         InvalidInputException e = new InvalidInputException(rename.apply(field), problem);
         e.setStackTrace(getStackTrace());
         return e;
     }
 
-    /** The same problem, with its field placed under {@code parent} ({@code clusters[2]}). */
+    /**
+     * The same problem, with its field placed under {@code parent} ({@code clusters[2]}).
+     *
+     * @param parent the field that holds this one
+     * @return a new exception with the field's full path
+     */
     public InvalidInputException under(String parent) {
         return new InvalidInputException(parent + "." + field, problem);
     }
 
-    /** Quotes a value the way every message of this project does: JSON-style, escapes visible. */
+    /**
+     * Quotes a value the way every message of this project does: JSON-style, escapes visible.
+     *
+     * @param value any string, {@code null} included
+     * @return the value in double quotes, with JSON's escapes
+     */
     public static String quote(String value) {
         return value == null ? "null" : Json.quote(value);
     }

@@ -8,13 +8,17 @@ package io.github.veleroirsa;
  * @param name      a DNS-1123 subdomain
  */
 public record ServiceAccount(String namespace, String name) {
-    /** @throws InvalidInputException naming {@code namespace} or {@code name} */
+    /**
+     * @param namespace a DNS-1123 label
+     * @param name      a DNS-1123 subdomain
+     * @throws InvalidInputException naming {@code namespace} or {@code name}
+     */
     public ServiceAccount {
         Rules.NAMESPACE.check("namespace", namespace);
         Rules.SERVICE_ACCOUNT.check("name", name);
     }
 
-    /** The {@code sub} claim of its tokens: {@code system:serviceaccount:<namespace>:<name>}. */
+    /** {@return the {@code sub} claim of its tokens: {@code system:serviceaccount:<namespace>:<name>}} */
     public String subject() {
         return "system:serviceaccount:" + namespace + ":" + name;
     }

@@ -57,13 +57,23 @@ public class VeleroBackup extends Construct {
     /** The annotation that makes a Kubernetes service account assume an IAM role (IRSA). */
     public static final String ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
     /**
-     * The session tags EKS Pod Identity sets, which the trust is pinned to: the cluster's ARN
-     * (a name alone repeats across the regions of an account), the namespace and the service account.
+     * The session tag EKS Pod Identity sets to the cluster's ARN, which the trust is pinned to (a
+     * cluster name alone repeats across the regions of an account).
      */
     public static final String POD_IDENTITY_CLUSTER_ARN_TAG = "eks-cluster-arn";
+    /** The session tag EKS Pod Identity sets to the pod's namespace, which the trust is pinned to. */
     public static final String POD_IDENTITY_NAMESPACE_TAG = "kubernetes-namespace";
+    /** The session tag EKS Pod Identity sets to the pod's service account, which the trust is pinned to. */
     public static final String POD_IDENTITY_SERVICE_ACCOUNT_TAG = "kubernetes-service-account";
 
+    /**
+     * Builds the bucket, key, policy, OIDC providers, roles and pod identity associations.
+     *
+     * @param scope the construct to add it to, in a stack
+     * @param id    its construct ID
+     * @param props the clusters and options
+     * @throws InvalidInputException when the props do not fit IAM's or CloudFormation's limits
+     */
     public VeleroBackup(Construct scope, String id, VeleroBackupProps props) {
         super(scope, id);
         this.props = Objects.requireNonNull(props, "props");
@@ -249,6 +259,8 @@ public class VeleroBackup extends Construct {
      * the stack's): EBS snapshots are regional. The first of the cluster's service accounts is
      * Velero's server.
      *
+     * @param cluster one of the clusters of this construct's props
+     * @return its wiring
      * @throws IllegalArgumentException for a cluster that is not in this construct's props
      */
     public VeleroWiring wiring(EksCluster cluster) {
@@ -388,17 +400,23 @@ public class VeleroBackup extends Construct {
         return out.toString();
     }
 
-    /** The backup bucket. */
+    /** {@return the backup bucket} */
     public IBucket getBucket() {
         return bucket;
     }
 
-    /** The shared role ({@code Role}), or {@code null} when every cluster has a role of its own or a named one. */
+    /**
+     * {@return the shared role ({@code Role}), or {@code null} when every cluster has a role of its
+     * own or a named one}
+     */
     public IRole getRole() {
         return roles.get(VeleroBackupProps.DEFAULT_ROLE);
     }
 
-    /** Every role, by name ({@link VeleroBackupProps#DEFAULT_ROLE} for the shared one), in name order. */
+    /**
+     * {@return every role, by name ({@link VeleroBackupProps#DEFAULT_ROLE} for the shared one), in
+     * name order}
+     */
     public Map<String, IRole> getRoles() {
         return roles;
     }
@@ -406,6 +424,8 @@ public class VeleroBackup extends Construct {
     /**
      * The role a cluster's Velero assumes.
      *
+     * @param clusterName the cluster's {@link EksCluster#getName()}
+     * @return its role
      * @throws IllegalArgumentException for a name that is not one of the clusters'
      */
     public IRole getRoleFor(String clusterName) {
@@ -417,25 +437,28 @@ public class VeleroBackup extends Construct {
         return role;
     }
 
-    /** The Velero policy, attached to every role. */
+    /** {@return the Velero policy, attached to every role} */
     public IManagedPolicy getPolicy() {
         return policy;
     }
 
-    /** The bucket's KMS key: created or given; {@code null} unless the encryption is KMS. */
+    /** {@return the bucket's KMS key: created or given; {@code null} unless the encryption is KMS} */
     public IKey getEncryptionKey() {
         return encryptionKey;
     }
 
     /**
-     * The pod identity associations created, keyed by {@code <cluster name>/<namespace>/<service
-     * account>}; empty with IRSA.
+     * {@return the pod identity associations created, keyed by {@code <cluster
+     * name>/<namespace>/<service account>}; empty with IRSA}
      */
     public Map<String, CfnPodIdentityAssociation> getPodIdentityAssociations() {
         return podIdentityAssociations;
     }
 
-    /** The OIDC provider of every cluster, created or imported, keyed by cluster name in name order. */
+    /**
+     * {@return the OIDC provider of every cluster, created or imported, keyed by cluster name in
+     * name order}
+     */
     public Map<String, IOidcProvider> getOidcProviders() {
         return oidcProviders;
     }

@@ -149,19 +149,22 @@ public final class VeleroBackupProps {
     /**
      * The IAM name of a role when {@code roleName} is set: {@code roleName} for the shared role,
      * {@code <roleName>-<role>} for a named one; {@code null} when CloudFormation names them.
+     *
+     * @param role the role's name, {@link #DEFAULT_ROLE} for the shared one
+     * @return the IAM role name, or {@code null}
      */
     public String roleName(String role) {
         return roleName == null ? null : role.equals(DEFAULT_ROLE) ? roleName : roleName + "-" + role;
     }
 
-    /** Which role a cluster that names none uses. */
+    /** {@return which role a cluster that names none uses} */
     public RoleLayout getRoles() {
         return roles;
     }
 
     /**
-     * Every role's clusters, by role name ({@link #DEFAULT_ROLE} for the shared role), roles and
-     * clusters in name order.
+     * {@return every role's clusters, by role name ({@link #DEFAULT_ROLE} for the shared role),
+     * roles and clusters in name order}
      */
     public Map<String, List<EksCluster>> getClustersByRole() {
         return clustersByRole;
@@ -196,6 +199,7 @@ public final class VeleroBackupProps {
         return limit;
     }
 
+    /** {@return a builder of props} */
     public static Builder builder() {
         return new Builder();
     }
@@ -204,6 +208,9 @@ public final class VeleroBackupProps {
      * Checks a KMS key ARN as these props do, for values that reach the construct as an
      * {@code IKey} imported from that ARN.
      *
+     * @param field where the value comes from, for the message
+     * @param arn   the ARN
+     * @return the ARN, when valid
      * @throws InvalidInputException naming {@code field}
      */
     public static String checkKmsKeyArn(String field, String arn) {
@@ -214,6 +221,9 @@ public final class VeleroBackupProps {
      * Checks a bucket name as these props do, for values that reach the construct as an
      * {@code IBucket} imported by that name.
      *
+     * @param field where the value comes from, for the message
+     * @param name  the bucket name
+     * @return the name, when valid
      * @throws InvalidInputException naming {@code field}
      */
     public static String checkBucketName(String field, String name) {
@@ -277,106 +287,108 @@ public final class VeleroBackupProps {
         return d;
     }
 
-    /** The clusters whose Velero may assume the role, in the order given. */
+    /** {@return the clusters whose Velero may assume the role, in the order given} */
     public List<EksCluster> getClusters() {
         return clusters;
     }
 
-    /** The bucket's physical name, or {@code null} for a name CloudFormation generates. */
+    /** {@return the bucket's physical name, or {@code null} for a name CloudFormation generates} */
     public String getBucketName() {
         return bucketName;
     }
 
-    /** The bucket's encryption: {@link BackupEncryption#KMS} whenever a key is given. */
+    /** {@return the bucket's encryption: {@link BackupEncryption#KMS} whenever a key is given} */
     public BackupEncryption getEncryption() {
         return encryption;
     }
 
-    /** The existing KMS key to encrypt with, or {@code null}. */
+    /** {@return the existing KMS key to encrypt with, or {@code null}} */
     public IKey getEncryptionKey() {
         return encryptionKey;
     }
 
-    /** How long S3 keeps an object version after it stops being current. */
+    /** {@return how long S3 keeps an object version after it stops being current} */
     public Duration getNoncurrentVersionExpiration() {
         return noncurrentVersionExpiration;
     }
 
-    /** What happens to the bucket and a created key when they leave the stack. */
+    /** {@return what happens to the bucket and a created key when they leave the stack} */
     public RemovalPolicy getRemovalPolicy() {
         return removalPolicy;
     }
 
     /**
-     * The longest trust policy the role may have, in characters as IAM counts them; the
-     * construct fails with a message when the clusters need more.
+     * {@return the longest trust policy the role may have, in characters as IAM counts them; the
+     * construct fails with a message when the clusters need more}
      */
     public int getMaxTrustPolicyLength() {
         return maxTrustPolicyLength;
     }
 
-    /** The existing bucket that receives the backup bucket's server access logs, or {@code null}. */
+    /** {@return the existing bucket that receives the backup bucket's server access logs, or {@code null}} */
     public IBucket getAccessLogsBucket() {
         return accessLogsBucket;
     }
 
-    /** How Velero's pods get credentials. */
+    /** {@return how Velero's pods get credentials} */
     public WorkloadIdentity getIdentity() {
         return identity;
     }
 
-    /** Whether the Pod Identity trust is pinned to the listed clusters and service accounts. */
+    /** {@return whether the Pod Identity trust is pinned to the listed clusters and service accounts} */
     public boolean isPodIdentityPinning() {
         return podIdentityPinning;
     }
 
-    /** The existing bucket to use instead of creating one, or {@code null}. */
+    /** {@return the existing bucket to use instead of creating one, or {@code null}} */
     public IBucket getExistingBucket() {
         return existingBucket;
     }
 
-    /** Keys of encrypted EBS volumes and snapshots Velero restores from; empty for none. */
+    /** {@return keys of encrypted EBS volumes and snapshots Velero restores from; empty for none} */
     public List<IKey> getEbsKmsKeys() {
         return ebsKmsKeys;
     }
 
-    /** Whether the policy allows EBS snapshots at all. */
+    /** {@return whether the policy allows EBS snapshots at all} */
     public boolean isEbsSnapshots() {
         return ebsSnapshots;
     }
 
     /**
-     * Whether the wiring deploys Velero's node-agent for file-system backups (Kopia); with EBS
-     * snapshots off, every volume is then backed up that way by default.
+     * {@return whether the wiring deploys Velero's node-agent for file-system backups (Kopia); with
+     * EBS snapshots off, every volume is then backed up that way by default}
      */
     public boolean isFileSystemBackups() {
         return fileSystemBackups;
     }
 
+    /** {@return the IAM name of the shared role (see {@link #roleName(String)}), or {@code null}} */
     public String getRoleName() {
         return roleName;
     }
 
-    /** The managed policy that bounds every role's permissions, or {@code null}. */
+    /** {@return the managed policy that bounds every role's permissions, or {@code null}} */
     public IManagedPolicy getPermissionsBoundary() {
         return permissionsBoundary;
     }
 
+    /** {@return the IAM path of every role, or {@code null} for {@code /}} */
     public String getRolePath() {
         return rolePath;
     }
 
-    /** The role's maximum session duration, or {@code null} for IAM's default of one hour. */
+    /** {@return the role's maximum session duration, or {@code null} for IAM's default of one hour} */
     public Duration getMaxSessionDuration() {
         return maxSessionDuration;
     }
 
-    /** Tags for every resource of the construct. */
+    /** {@return tags for every resource of the construct} */
     public Map<String, String> getTags() {
         return tags;
     }
 
-    /** The AWS plugin image named by the install command and the Helm values. */
+    /** {@return the AWS plugin image named by the install command and the Helm values} */
     public String getVeleroPluginImage() {
         return veleroPluginImage;
     }
@@ -410,6 +422,7 @@ public final class VeleroBackupProps {
         /**
          * Which role a cluster that names none uses: the shared one, or one of its own.
          *
+         * @param roles the roles
          * @return this builder; default - {@link RoleLayout#SHARED}
          */
         public Builder roles(RoleLayout roles) {
@@ -421,6 +434,7 @@ public final class VeleroBackupProps {
          * How Velero's pods get the role: IRSA (an OIDC provider per cluster), EKS Pod Identity,
          * or both while a fleet moves from one to the other.
          *
+         * @param identity the identity
          * @return this builder; default - {@link WorkloadIdentity#IRSA}
          */
         public Builder identity(WorkloadIdentity identity) {
@@ -435,6 +449,7 @@ public final class VeleroBackupProps {
          * (and its {@code region} when it is not the stack's). Turned off, any pod identity
          * association in the account may use the role, and the construct warns so.
          *
+         * @param podIdentityPinning the pod identity pinning
          * @return this builder; default - true
          */
         public Builder podIdentityPinning(Boolean podIdentityPinning) {
@@ -446,6 +461,7 @@ public final class VeleroBackupProps {
          * An existing bucket for the backups: none is created and the policy is scoped to it
          * (and to {@link #encryptionKey} when the bucket uses SSE-KMS).
          *
+         * @param existingBucket the existing bucket
          * @return this builder; default - a new bucket
          */
         public Builder existingBucket(IBucket existingBucket) {
@@ -459,6 +475,7 @@ public final class VeleroBackupProps {
          * {@code kms:CreateGrant}, {@code kms:ListGrants} and {@code kms:RevokeGrant} limited to
          * grants for AWS resources.
          *
+         * @param ebsKmsKeys the ebs kms keys
          * @return this builder; default - none
          */
         public Builder ebsKmsKeys(List<IKey> ebsKmsKeys) {
@@ -470,6 +487,7 @@ public final class VeleroBackupProps {
          * Whether Velero takes EBS snapshots; false drops the EC2 statements, for teams that
          * back volumes up with file-system backups only.
          *
+         * @param ebsSnapshots the ebs snapshots
          * @return this builder; default - true
          */
         public Builder ebsSnapshots(Boolean ebsSnapshots) {
@@ -482,6 +500,7 @@ public final class VeleroBackupProps {
          * Velero's node-agent, and with {@code ebsSnapshots} false it backs up every volume that
          * way by default. It needs no IAM permission beyond the bucket's.
          *
+         * @param fileSystemBackups the file system backups
          * @return this builder; default - true when {@code ebsSnapshots} is false, else false
          */
         public Builder fileSystemBackups(Boolean fileSystemBackups) {
@@ -489,7 +508,10 @@ public final class VeleroBackupProps {
             return this;
         }
 
-        /** @return this builder; default - a name CloudFormation generates */
+        /**
+         * @param roleName the role name
+         * @return this builder; default - a name CloudFormation generates
+         */
         public Builder roleName(String roleName) {
             this.roleName = roleName;
             return this;
@@ -499,6 +521,7 @@ public final class VeleroBackupProps {
          * A managed policy that bounds every role's permissions, for example
          * {@code ManagedPolicy.fromManagedPolicyArn(scope, "Boundary", arn)}.
          *
+         * @param permissionsBoundary the permissions boundary
          * @return this builder; default - none
          */
         public Builder permissionsBoundary(IManagedPolicy permissionsBoundary) {
@@ -506,19 +529,34 @@ public final class VeleroBackupProps {
             return this;
         }
 
-        /** The role's IAM path, like {@code /velero/}. @return this builder; default - {@code /} */
+        /**
+         * The role's IAM path, like {@code /velero/}.
+         *
+         * @param rolePath the role path
+         * @return this builder; default - {@code /}
+         */
         public Builder rolePath(String rolePath) {
             this.rolePath = rolePath;
             return this;
         }
 
-        /** From one to twelve hours. @return this builder; default - one hour */
+        /**
+         * From one to twelve hours.
+         *
+         * @param maxSessionDuration the max session duration
+         * @return this builder; default - one hour
+         */
         public Builder maxSessionDuration(Duration maxSessionDuration) {
             this.maxSessionDuration = maxSessionDuration;
             return this;
         }
 
-        /** Tags for every resource of the construct. @return this builder; default - none */
+        /**
+         * Tags for every resource of the construct.
+         *
+         * @param tags the tags
+         * @return this builder; default - none
+         */
         public Builder tags(Map<String, String> tags) {
             this.tags = tags;
             return this;
@@ -527,6 +565,7 @@ public final class VeleroBackupProps {
         /**
          * The Velero AWS plugin image that the install command and the Helm values name.
          *
+         * @param veleroPluginImage the velero plugin image
          * @return this builder; default - {@value VeleroBackupProps#DEFAULT_VELERO_PLUGIN_IMAGE}
          */
         public Builder veleroPluginImage(String veleroPluginImage) {
@@ -539,6 +578,9 @@ public final class VeleroBackupProps {
          * several when a backup taken on one cluster is restored on another. Each gets its own
          * trust statement and, unless it names an existing one, its own OIDC provider. Names and
          * issuers must be unique. Required, at least one.
+         *
+         * @param clusters the clusters
+         * @return this builder
          */
         public Builder clusters(List<EksCluster> clusters) {
             this.clusters = clusters;
@@ -548,6 +590,7 @@ public final class VeleroBackupProps {
         /**
          * The bucket's physical name, following S3's naming rules.
          *
+         * @param bucketName the bucket name
          * @return this builder; default - a unique name generated by CloudFormation
          */
         public Builder bucketName(String bucketName) {
@@ -558,8 +601,9 @@ public final class VeleroBackupProps {
         /**
          * How objects are encrypted at rest.
          *
+         * @param encryption the encryption
          * @return this builder; default - {@link BackupEncryption#KMS} when {@link #encryptionKey}
-         *     is given, else {@link BackupEncryption#S3_MANAGED}
+         * is given, else {@link BackupEncryption#S3_MANAGED}
          */
         public Builder encryption(BackupEncryption encryption) {
             this.encryption = encryption;
@@ -571,6 +615,7 @@ public final class VeleroBackupProps {
          * Its key policy must let IAM policies of this account use it (the default key policy
          * does).
          *
+         * @param encryptionKey the encryption key
          * @return this builder; default - with KMS, a new customer-managed key with rotation on
          */
         public Builder encryptionKey(IKey encryptionKey) {
@@ -583,6 +628,7 @@ public final class VeleroBackupProps {
          * whole number of days, at least one. Current versions never expire: Velero and its
          * Kopia repository manage their own retention.
          *
+         * @param noncurrentVersionExpiration the noncurrent version expiration
          * @return this builder; default - {@value VeleroBackupProps#DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS} days
          */
         public Builder noncurrentVersionExpiration(Duration noncurrentVersionExpiration) {
@@ -594,6 +640,7 @@ public final class VeleroBackupProps {
          * What happens to the bucket and a created key when they are removed from the stack or
          * replaced. Anything but RETAIN can lose backups: ask for it in so many words.
          *
+         * @param removalPolicy the removal policy
          * @return this builder; default - {@link RemovalPolicy#RETAIN}
          */
         public Builder removalPolicy(RemovalPolicy removalPolicy) {
@@ -607,8 +654,9 @@ public final class VeleroBackupProps {
          * at synthesis, not CloudFormation at deploy time. Raise the quota in Service Quotas
          * first, then set this to the new value.
          *
+         * @param maxTrustPolicyLength the max trust policy length
          * @return this builder; default - {@value VeleroBackupProps#DEFAULT_MAX_TRUST_POLICY_LENGTH},
-         *     IAM's default; at most 8192
+         * IAM's default; at most 8192
          */
         public Builder maxTrustPolicyLength(Integer maxTrustPolicyLength) {
             this.maxTrustPolicyLength = maxTrustPolicyLength;
@@ -620,15 +668,21 @@ public final class VeleroBackupProps {
          * S3 server access logs under the prefix {@code <stack name>/}. Its bucket policy must let
          * {@code logging.s3.amazonaws.com} put objects there.
          *
+         * @param accessLogsBucket the access logs bucket
          * @return this builder; default - no server access logs (CloudTrail data events are the
-         *     alternative)
+         * alternative)
          */
         public Builder accessLogsBucket(IBucket accessLogsBucket) {
             this.accessLogsBucket = accessLogsBucket;
             return this;
         }
 
-        /** @throws InvalidInputException naming the first value that breaks a rule */
+        /**
+         * Checks every value against the rules of EKS, Kubernetes, IAM and S3.
+         *
+         * @return the props
+         * @throws InvalidInputException naming the first value that breaks a rule
+         */
         public VeleroBackupProps build() {
             return new VeleroBackupProps(this);
         }

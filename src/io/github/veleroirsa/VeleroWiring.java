@@ -52,6 +52,20 @@ public record VeleroWiring(
     /** The labels {@code velero install} puts on every object it makes. */
     private static final Map<String, String> VELERO_LABELS = Map.of("component", "velero");
 
+    /**
+     * Checks that the values every wiring needs are there.
+     *
+     * @param bucket                   as the record's {@code bucket}
+     * @param bucketRegion             as the record's {@code bucketRegion}
+     * @param snapshotRegion           as the record's {@code snapshotRegion}
+     * @param roleArn                  as the record's {@code roleArn}, required when {@code annotate}
+     * @param annotate                 as the record's {@code annotate}
+     * @param namespace                as the record's {@code namespace}
+     * @param serviceAccount           as the record's {@code serviceAccount}
+     * @param pluginImage              as the record's {@code pluginImage}
+     * @param nodeAgent                as the record's {@code nodeAgent}
+     * @param defaultVolumesToFsBackup as the record's {@code defaultVolumesToFsBackup}
+     */
     public VeleroWiring {
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(bucketRegion, "bucketRegion");
@@ -63,17 +77,20 @@ public record VeleroWiring(
         Objects.requireNonNull(pluginImage, "pluginImage");
     }
 
-    /** Whether {@code velero install} makes the service account itself (it is named {@code velero}). */
+    /**
+     * {@return whether {@code velero install} makes the service account itself (it is named {@code
+     * velero})}
+     */
     public boolean installMakesServiceAccount() {
         return VELERO_SERVICE_ACCOUNT.equals(serviceAccount);
     }
 
     /**
-     * The {@code velero install} command line, for a shell: provider aws, the plugin, the bucket
-     * and its region, the snapshot location in the cluster's region (or none), the node-agent
-     * for file-system backups, no credentials secret, the namespace, and the service account:
-     * made and annotated by {@code velero install} when it is named {@code velero}, else named
-     * here and made by {@link #serviceAccountManifest()} first.
+     * {@return the {@code velero install} command line, for a shell: provider aws, the plugin, the
+     * bucket and its region, the snapshot location in the cluster's region (or none), the
+     * node-agent for file-system backups, no credentials secret, the namespace, and the service
+     * account: made and annotated by {@code velero install} when it is named {@code velero}, else
+     * named here and made by {@link #serviceAccountManifest()} first}
      */
     public String installCommand() {
         List<String> args = new ArrayList<>(List.of("velero", "install", "--provider", "aws",
@@ -99,12 +116,12 @@ public record VeleroWiring(
     }
 
     /**
-     * What {@code velero install --service-account-name} expects to exist already, as a
+     * {@return what {@code velero install --service-account-name} expects to exist already, as a
      * Kubernetes {@code List} for {@code kubectl apply -f -}: Velero's namespace with the labels
      * {@code velero install} gives it, the service account (with the role annotation under IRSA)
      * and the {@code cluster-admin} binding {@code velero install} would have made for an account
-     * named {@code velero}. {@code null} when the account is named {@code velero}: then
-     * {@code velero install} makes them itself.
+     * named {@code velero}. {@code null} when the account is named {@code velero}: then {@code
+     * velero install} makes them itself}
      */
     public Map<String, Object> serviceAccountManifest() {
         if (installMakesServiceAccount()) {
@@ -159,10 +176,10 @@ public record VeleroWiring(
     }
 
     /**
-     * Values for the vmware-tanzu {@code velero} Helm chart (12.x), for a release in
+     * {@return Values for the vmware-tanzu {@code velero} Helm chart (12.x), for a release in
      * {@link #namespace()}: the plugin as an init container, the default backup storage location,
      * the volume snapshot location (or snapshots off), the node-agent, no credentials secret, and
-     * the service account the chart makes and binds, annotated under IRSA.
+     * the service account the chart makes and binds, annotated under IRSA}
      */
     public Map<String, Object> helmValues() {
         Map<String, Object> mount = new LinkedHashMap<>();
@@ -216,6 +233,9 @@ public record VeleroWiring(
      * the namespace and service account, the role ARN (IRSA), the manifest to apply first (only when
      * {@code velero install} cannot make the account), the {@code velero install} command and the
      * Helm values.
+     *
+     * @param clusters the names of the clusters the output is for
+     * @return the object, as maps, lists and strings (tokens where a value is known at deploy time)
      */
     public Map<String, Object> toOutput(List<String> clusters) {
         Map<String, Object> out = new LinkedHashMap<>();

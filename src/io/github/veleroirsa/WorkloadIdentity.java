@@ -9,12 +9,12 @@ public enum WorkloadIdentity {
     /** Both at once, for moving a fleet from IRSA to Pod Identity one cluster at a time. */
     BOTH;
 
-    /** Whether Velero may use IRSA: an OIDC provider and a web-identity trust per cluster. */
+    /** {@return whether Velero may use IRSA: an OIDC provider and a web-identity trust per cluster} */
     public boolean irsa() {
         return this != POD_IDENTITY;
     }
 
-    /** Whether Velero may use EKS Pod Identity. */
+    /** {@return whether Velero may use EKS Pod Identity} */
     public boolean podIdentity() {
         return this != IRSA;
     }
