@@ -52,6 +52,7 @@ public record VeleroConfig(
         Integer maxTrustPolicyLength,
         Map<String, String> tags,
         String veleroPluginImage,
+        Boolean verifyIssuers,
         List<ClusterConfig> clusters) {
 
     public static final String DEFAULT_STACK_NAME = "VeleroBackup";
@@ -78,7 +79,7 @@ public record VeleroConfig(
     public VeleroConfig {
         if (clusters == null) {
             throw new InvalidInputException("clusters", "missing (expected a list of clusters, each with at least"
-                    + " name and oidcIssuer)");
+                    + " name, and oidcIssuer or clusterName)");
         }
         clusters = List.copyOf(clusters);
         if (stackName != null && !STACK_NAME.matcher(stackName).matches()) {
@@ -146,12 +147,20 @@ public record VeleroConfig(
      * @throws InvalidInputException naming the field as this configuration spells it
      */
     public VeleroBackupProps toBackupProps(Construct scope) {
+        return toBackupProps(scope, clusters.stream().map(ClusterConfig::oidcIssuer).toList());
+    }
+
+    /**
+     * As {@link #toBackupProps(Construct)}, with each cluster's issuer given: the configuration's,
+     * or the one {@link IssuerLookup} found by its {@code clusterName} ({@code null} for none).
+     */
+    VeleroBackupProps toBackupProps(Construct scope, List<String> issuers) {
         Map<String, String> fields = new java.util.HashMap<>(FIELDS);
         fields.put("encryptionKey", kmsKeyArn != null ? "kmsKeyArn" : "kmsKeyAlias");
         List<EksCluster> eksClusters = new ArrayList<>(clusters.size());
         for (int i = 0; i < clusters.size(); i++) {
             ClusterConfig c = clusters.get(i);
-            eksClusters.add(toEksCluster(i, c));
+            eksClusters.add(toEksCluster(i, c, issuers.get(i)));
             if (c.namespace() == null && c.serviceAccounts() == null) {
                 fields.put("clusters[" + i + "].namespace", "namespace");
             }
@@ -221,14 +230,14 @@ public record VeleroConfig(
     }
 
     /** A cluster of the configuration as the construct takes it; the props check it, with its place in the list. */
-    private EksCluster toEksCluster(int index, ClusterConfig c) {
+    private EksCluster toEksCluster(int index, ClusterConfig c, String issuer) {
         String ns = c.namespace() != null ? c.namespace() : namespace != null ? namespace : EksCluster.DEFAULT_NAMESPACE;
         String sa = c.serviceAccount() != null
                 ? c.serviceAccount()
                 : serviceAccount != null ? serviceAccount : EksCluster.DEFAULT_SERVICE_ACCOUNT;
         EksCluster.Builder b = EksCluster.builder()
                 .name(c.name())
-                .oidcIssuer(c.oidcIssuer())
+                .oidcIssuer(issuer)
                 .oidcProviderArn(c.oidcProviderArn())
                 .clusterName(c.clusterName())
                 .region(c.region())

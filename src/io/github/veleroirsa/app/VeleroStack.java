@@ -4,9 +4,12 @@ import io.github.veleroirsa.VeleroBackup;
 import io.github.veleroirsa.VeleroBackupProps;
 import java.util.List;
 import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.CfnRule;
+import software.amazon.awscdk.CfnRuleAssertion;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.iam.IRole;
 import software.constructs.Construct;
 
@@ -22,7 +25,21 @@ public class VeleroStack extends Stack {
     public VeleroStack(Construct scope, String id, StackProps props, VeleroConfig config) {
         super(scope, id, props);
 
-        VeleroBackupProps built = config.toBackupProps(this);
+        // Issuers named by clusterName are looked up in the stack's (known) account; a portable
+        // template has none.
+        IssuerLookup.Result issuers = IssuerLookup.resolve(this, config,
+                !config.portable() && !Token.isUnresolved(getAccount()));
+        VeleroBackupProps built = config.toBackupProps(this, issuers.issuers());
+        if (!issuers.pending().isEmpty()) {
+            // The first pass, before the CDK CLI has answered the lookups: placeholder issuers. The
+            // CLI synthesizes again with the answers; this template, kept anyway, cannot be deployed.
+            CfnRule.Builder.create(this, "IssuersNotLookedUp").assertions(List.of(CfnRuleAssertion.builder()
+                    .assertValue(Fn.conditionEquals("looked-up", "not-looked-up"))
+                    .assertDescription("The OIDC issuers of " + String.join(", ", issuers.pending()) + " were not looked"
+                            + " up yet: synthesize with the CDK CLI and AWS credentials (cdk synth), which looks them"
+                            + " up and keeps them in cdk.context.json")
+                    .build())).build();
+        }
         this.backup = new VeleroBackup(this, "Velero", built);
         // Counted with the metadata resource the CDK adds at synthesis.
         long resources = 1 + getNode().findAll().stream().filter(c -> c instanceof software.amazon.awscdk.CfnResource).count();

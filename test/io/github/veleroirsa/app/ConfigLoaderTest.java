@@ -97,8 +97,8 @@ class ConfigLoaderTest {
                         "clusters[0].serviceaccount: unknown field (expected one of: " + String.join(", ",
                                 ReadmeConfigTableTest.documented("clusters[].")) + "; did you mean"
                                 + " \"serviceAccount\"?)"),
-                Arguments.of("{}", "clusters: missing (expected a list of clusters, each with at least name and"
-                        + " oidcIssuer)"),
+                Arguments.of("{}", "clusters: missing (expected a list of clusters, each with at least name, and"
+                        + " oidcIssuer or clusterName)"),
                 Arguments.of("{'clusters':[]}", "clusters: [] is empty (expected at least one cluster)"),
                 Arguments.of("{'clusters':{'name':'backup'}}",
                         "clusters: {\"name\":\"backup\"} is an object (expected a list)"),
