@@ -6,6 +6,7 @@
 #
 #   scripts/lint-templates.sh                     # the whole matrix
 #   scripts/lint-templates.sh my-config.json      # your own configuration
+#   scripts/lint-templates.sh cdk.out/X.template.json   # a template synthesized elsewhere
 #
 # Needs python3 (with venv), Node.js and Java; installs the pinned linters in a virtual
 # environment under target/ on first use (LINT_VENV overrides the folder).
@@ -34,6 +35,11 @@ configs=("$@")
 rm -rf "$OUT"
 templates=()
 for config in "${configs[@]}"; do
+  # A synthesized template (an example app's) is linted as it is.
+  if [[ "$config" == *.template.json ]]; then
+    templates+=("$config")
+    continue
+  fi
   name=$(basename "$config" .json)
   echo "== synth $name ($config)"
   $CDK synth --quiet -c veleroConfigFile="$config" --output "$OUT/$name" > /dev/null

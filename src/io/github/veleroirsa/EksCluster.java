@@ -4,6 +4,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
+import software.amazon.awscdk.Token;
+import software.amazon.awscdk.services.iam.IOpenIdConnectProvider;
 
 /**
  * One EKS cluster whose Velero may assume the backup role: its OIDC issuer and the Kubernetes
@@ -26,8 +29,14 @@ public final class EksCluster {
     private final List<ServiceAccount> serviceAccounts;
     /** The first value that broke a rule, or {@code null}: reported with the cluster's index by the props. */
     private final InvalidInputException problem;
+    /** The OIDC provider of a cluster of the same app ({@link #fromCluster}), read when IRSA needs it. */
+    private final Supplier<IOpenIdConnectProvider> clusterProvider;
+    /** The ARN of a cluster of the same app, or {@code null}: built from the name and region. */
+    private final String clusterArn;
 
-    private EksCluster(Checked c, InvalidInputException problem) {
+    private EksCluster(Checked c, InvalidInputException problem, Builder b) {
+        this.clusterProvider = b.clusterProvider;
+        this.clusterArn = b.clusterArn;
         this.name = c == null ? null : c.name;
         this.oidcIssuer = c == null ? null : c.oidcIssuer;
         this.oidcProviderArn = c == null ? null : c.oidcProviderArn;
@@ -82,6 +91,10 @@ public final class EksCluster {
                 accounts = List.copyOf(b.serviceAccounts);
             }
             String role = b.role == null ? null : Rules.ROLE_KEY.check("role", b.role);
+            if (b.clusterProvider != null && (b.oidcIssuer != null || b.oidcProviderArn != null)) {
+                throw new InvalidInputException(b.oidcIssuer != null ? "oidcIssuer" : "oidcProviderArn", "is set for a"
+                        + " cluster from fromCluster (expected none: the issuer and provider come from the cluster)");
+            }
             return new Checked(name, oidcIssuer, oidcProviderArn, clusterName,
                     givenRegion != null ? givenRegion : issuerRegion, role, accounts);
         }
@@ -108,6 +121,68 @@ public final class EksCluster {
     }
 
     /**
+     * A cluster defined in the same CDK app (or imported into it) with aws-eks: its EKS name, its
+     * ARN and region, and under IRSA its OIDC provider (and the issuer that provider names) come
+     * from {@code cluster}, as deploy-time tokens where they are; no second provider is made for
+     * its issuer. aws-eks makes the cluster's provider when it is first read, which happens only
+     * under IRSA; an imported cluster needs {@code openIdConnectProvider} among its attributes.
+     * The namespace and service accounts are set on the builder as for any cluster.
+     *
+     * <p>An IRSA trust statement's condition keys name the issuer, which is a token here: they
+     * are written out at deploy time by a {@code CfnJson}, a Lambda-backed custom resource (the one
+     * aws-eks's own service accounts use). Pod Identity needs none.
+     *
+     * @param name    a stable name for the cluster in this construct, as {@link Builder#name}
+     * @param cluster the cluster
+     * @return a builder with the name, the EKS name and the cluster's provider set
+     */
+    public static Builder fromCluster(String name, software.amazon.awscdk.services.eks.ICluster cluster) {
+        return fromCluster(name, cluster.getClusterName(), cluster.getClusterArn(), cluster.getEnv().getRegion(),
+                cluster::getOpenIdConnectProvider);
+    }
+
+    /**
+     * As {@link #fromCluster(String, software.amazon.awscdk.services.eks.ICluster)}, for a cluster
+     * of aws-eks-v2.
+     *
+     * @param name    a stable name for the cluster in this construct, as {@link Builder#name}
+     * @param cluster the cluster
+     * @return a builder with the name, the EKS name and the cluster's provider set
+     */
+    public static Builder fromCluster(String name, software.amazon.awscdk.services.eks_v2.ICluster cluster) {
+        return fromCluster(name, cluster.getClusterName(), cluster.getClusterArn(), cluster.getEnv().getRegion(),
+                cluster::getOpenIdConnectProvider);
+    }
+
+    private static Builder fromCluster(String name, String clusterName, String clusterArn,
+            String region, Supplier<IOpenIdConnectProvider> provider) {
+        Builder b = builder().name(name).clusterName(clusterName);
+        if (!Token.isUnresolved(region)) {
+            b.region(region);
+        }
+        b.clusterArn = clusterArn;
+        b.clusterProvider = new Supplier<>() {
+            private IOpenIdConnectProvider read;
+
+            @Override
+            public IOpenIdConnectProvider get() {
+                if (read == null) {
+                    try {
+                        read = provider.get();
+                    } catch (RuntimeException e) {
+                        throw new InvalidInputException("oidcIssuer", "cluster " + InvalidInputException.quote(name)
+                                + " has no OIDC provider to read (" + String.valueOf(e.getMessage()).lines().findFirst()
+                                .orElse("") + ") (expected a cluster imported with its openIdConnectProvider, or"
+                                + " identity POD_IDENTITY)");
+                    }
+                }
+                return read;
+            }
+        };
+        return b;
+    }
+
+    /**
      * {@return the cluster's stable identity in this construct: the construct IDs of its OIDC
      * provider derive from it, so renaming a cluster replaces its provider. Need not be the EKS
      * name}
@@ -125,7 +200,7 @@ public final class EksCluster {
      */
     public String getOidcIssuer() {
         check();
-        return oidcIssuer;
+        return clusterProvider != null ? clusterProvider.get().getOpenIdConnectProviderIssuer() : oidcIssuer;
     }
 
     /**
@@ -199,7 +274,28 @@ public final class EksCluster {
     /** {@return the ARN of an existing IAM OIDC provider for this issuer, or {@code null} to create one} */
     public String getOidcProviderArn() {
         check();
+        return clusterProvider != null ? clusterProvider.get().getOpenIdConnectProviderArn() : oidcProviderArn;
+    }
+
+    /** The issuer as given, without reading a same-app cluster's provider ({@code null} for one). */
+    String givenIssuer() {
+        return oidcIssuer;
+    }
+
+    /** The provider ARN as given, without reading a same-app cluster's provider ({@code null} for one). */
+    String givenProviderArn() {
         return oidcProviderArn;
+    }
+
+    /** {@return whether the issuer, provider, cluster name or ARN is a token, known only at deploy time} */
+    boolean hasTokens() {
+        return clusterProvider != null || Rules.unresolved(oidcIssuer) || Rules.unresolved(oidcProviderArn)
+                || Rules.unresolved(clusterName) || Rules.unresolved(clusterArn);
+    }
+
+    /** The cluster's ARN when it comes from a cluster of the same app, else {@code null}. */
+    String getClusterArn() {
+        return clusterArn;
     }
 
     @Override
@@ -212,12 +308,15 @@ public final class EksCluster {
                 && Objects.equals(clusterName, c.clusterName)
                 && Objects.equals(region, c.region)
                 && Objects.equals(role, c.role)
-                && Objects.equals(oidcProviderArn, c.oidcProviderArn);
+                && Objects.equals(oidcProviderArn, c.oidcProviderArn)
+                && clusterProvider == c.clusterProvider
+                && Objects.equals(clusterArn, c.clusterArn);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, oidcIssuer, serviceAccounts, clusterName, region, role, oidcProviderArn, problem);
+        return Objects.hash(name, oidcIssuer, serviceAccounts, clusterName, region, role, oidcProviderArn, problem,
+                clusterProvider == null ? 0 : System.identityHashCode(clusterProvider), clusterArn);
     }
 
     @Override
@@ -243,6 +342,8 @@ public final class EksCluster {
         private String region;
         private String role;
         private List<ServiceAccount> serviceAccounts;
+        private Supplier<IOpenIdConnectProvider> clusterProvider;
+        private String clusterArn;
 
         private Builder() {}
 
@@ -370,9 +471,9 @@ public final class EksCluster {
          */
         public EksCluster build() {
             try {
-                return new EksCluster(Checked.of(this), null);
+                return new EksCluster(Checked.of(this), null, this);
             } catch (InvalidInputException e) {
-                return new EksCluster(null, e);
+                return new EksCluster(null, e, this);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.github.veleroirsa;
 import static io.github.veleroirsa.InvalidInputException.quote;
 
 import java.util.regex.Pattern;
+import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Token;
 
 /** The naming rules of EKS, Kubernetes, IAM and S3 that velero-irsa checks before synthesis. */
@@ -88,10 +89,15 @@ final class Rules {
 
     /**
      * Returns the issuer as IAM's condition keys name it: host and path, without {@code https://}
-     * and without a trailing slash.
+     * and without a trailing slash. An issuer that is still a token (a cluster of the same app)
+     * is taken as the issuer URL, {@code https://} included, as EKS gives it: its host and path
+     * are cut from it at deploy time.
      */
     static String oidcIssuer(String field, String value) {
         required(field, value);
+        if (unresolved(value)) {
+            return Fn.select(1, Fn.split(HTTPS, value));
+        }
         if (value.startsWith("arn:")) {
             throw new InvalidInputException(field, quote(value) + " is an ARN, not an issuer URL (expected the"
                     + " cluster's issuer, like https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE;"
@@ -124,13 +130,16 @@ final class Rules {
     /** Checks an existing provider's ARN, and that it is the provider of {@code issuer}. */
     static String oidcProviderArn(String field, String value, String issuer) {
         required(field, value);
+        if (unresolved(value)) {
+            return value;
+        }
         var m = OIDC_PROVIDER_ARN.matcher(value);
         if (!m.matches()) {
             throw new InvalidInputException(field, quote(value) + " is not an IAM OIDC provider ARN (expected"
                     + " arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer host and path>, as"
                     + " `aws iam list-open-id-connect-providers` prints it)");
         }
-        if (issuer != null && !m.group(1).equals(issuer)) {
+        if (issuer != null && !unresolved(issuer) && !m.group(1).equals(issuer)) {
             throw new InvalidInputException(field, quote(value) + " is the provider of " + quote(m.group(1))
                     + ", not of this cluster's issuer " + quote(issuer) + " (expected the ARN that ends in"
                     + " oidc-provider/" + issuer + ")");
@@ -143,6 +152,9 @@ final class Rules {
 
     /** The region an EKS issuer names, or {@code null} for an issuer that is not EKS's. */
     static String issuerRegion(String issuer) {
+        if (unresolved(issuer)) {
+            return null;
+        }
         var m = EKS_ISSUER_REGION.matcher(issuer);
         return m.matches() && REGION.pattern().matcher(m.group(1)).matches() ? m.group(1) : null;
     }

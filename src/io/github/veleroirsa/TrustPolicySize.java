@@ -43,6 +43,27 @@ final class TrustPolicySize {
         }
     }
 
+    /**
+     * The longest issuer an EKS cluster can have, for an issuer that is a token until deployment:
+     * {@code oidc.eks.<longest region>.amazonaws.com.cn/id/<32 hexadecimal digits>} (EKS issuer
+     * IDs are 32 hexadecimal digits; {@code .cn} is the longest domain suffix). {@code n} makes
+     * each stand-in its own, so that no two statements measured with them are the same.
+     */
+    static String longestEksIssuer(int n) {
+        return "oidc.eks." + longestRegion() + ".amazonaws.com.cn/id/" + String.format("%032X", n);
+    }
+
+    /** The ARN of the provider of {@link #longestEksIssuer(int)}, in the longest partition. */
+    static String longestProviderArn(int n) {
+        return "arn:" + LONGEST_PARTITION + ":iam::" + LONGEST_ACCOUNT + ":oidc-provider/" + longestEksIssuer(n);
+    }
+
+    /** The longest EKS cluster ARN: the longest partition and region, a name of 100 characters. */
+    static String longestClusterArn(int n) {
+        return "arn:" + LONGEST_PARTITION + ":eks:" + longestRegion() + ":" + LONGEST_ACCOUNT + ":cluster/"
+                + String.format("%0100d", n);
+    }
+
     /** The longest region name aws-cdk-lib knows, for a region that is a token until deployment. */
     static String longestRegion() {
         return Rare.LONGEST_REGION;

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import software.amazon.awscdk.CfnJson;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.CompositePrincipal;
 import software.amazon.awscdk.services.iam.IManagedPolicy;
@@ -28,8 +29,11 @@ final class TrustedRole {
     private final String name;
     private final List<EksCluster> clusters;
     private final VeleroBackupProps props;
+    /** Each cluster's principals as the size check measures them: tokens stand in at their longest. */
     private final List<List<IPrincipal>> perCluster = new ArrayList<>();
     private final List<IPrincipal> shared;
+    private final Function<EksCluster, String> providerArn;
+    private final Function<EksCluster, String> clusterArn;
 
     /**
      * @param name        the role's name ({@link VeleroBackupProps#DEFAULT_ROLE} for the shared role)
@@ -42,8 +46,10 @@ final class TrustedRole {
         this.name = name;
         this.clusters = clusters;
         this.props = props;
+        this.providerArn = providerArn;
+        this.clusterArn = clusterArn;
         for (EksCluster cluster : clusters) {
-            perCluster.add(principals(cluster, providerArn, clusterArn));
+            perCluster.add(principals(cluster, null, cluster.hasTokens() ? perCluster.size() : -1));
         }
         this.shared = props.getIdentity().podIdentity() && !props.isPodIdentityPinning()
                 ? List.of(podIdentity(null)) : List.of();
@@ -83,10 +89,16 @@ final class TrustedRole {
                 + " names a role per group, or roles PER_CLUSTER gives each cluster its own)");
     }
 
-    /** Creates the role, with the policy attached and the props' role controls. */
-    Role create(Construct scope, String id, String description, IManagedPolicy policy, IManagedPolicy boundary) {
+    /**
+     * Creates the role, with the policy attached and the props' role controls. A cluster whose
+     * issuer is a token gets its IRSA conditions from a {@code CfnJson} under {@code conditions}.
+     */
+    Role create(Construct scope, String id, String description, IManagedPolicy policy, IManagedPolicy boundary,
+            java.util.function.Supplier<Construct> conditions) {
         List<IPrincipal> principals = new ArrayList<>(shared);
-        perCluster.forEach(principals::addAll);
+        for (int i = 0; i < clusters.size(); i++) {
+            principals.addAll(clusters.get(i).hasTokens() ? principals(clusters.get(i), conditions, -1) : perCluster.get(i));
+        }
         return Role.Builder.create(scope, id)
                 .description(description)
                 .assumedBy(new CompositePrincipal(principals.toArray(IPrincipal[]::new)))
@@ -129,16 +141,36 @@ final class TrustedRole {
         return cut;
     }
 
-    /** The trust principals of one cluster: its IRSA statement, its Pod Identity statements, or both. */
-    private List<IPrincipal> principals(EksCluster cluster, Function<EksCluster, String> providerArn,
-            Function<EksCluster, String> clusterArn) {
+    /**
+     * The trust principals of one cluster: its IRSA statement, its Pod Identity statements, or
+     * both. With {@code standIn} 0 or more (the cluster's place in the role), for the size
+     * check: the values that are tokens stand in at their longest
+     * ({@link TrustPolicySize#longestEksIssuer(int)}). With -1, as deployed: a token issuer's
+     * condition keys are written at deploy time by a {@code CfnJson} (a condition key cannot be
+     * an intrinsic).
+     */
+    private List<IPrincipal> principals(EksCluster cluster, java.util.function.Supplier<Construct> conditions,
+            int standIn) {
+        boolean measured = standIn >= 0;
         List<IPrincipal> out = new ArrayList<>();
         if (props.getIdentity().irsa()) {
+            String issuer = cluster.getOidcIssuer();
+            String provider = providerArn.apply(cluster);
+            boolean tokenIssuer = Rules.unresolved(issuer);
+            if (measured && tokenIssuer) {
+                issuer = TrustPolicySize.longestEksIssuer(standIn);
+            }
+            if (measured && (tokenIssuer || Rules.unresolved(cluster.givenProviderArn()))) {
+                provider = TrustPolicySize.longestProviderArn(standIn);
+            }
             Map<String, Object> equals = new LinkedHashMap<>();
             List<String> subjects = cluster.getSubjects();
-            equals.put(cluster.getOidcIssuer() + ":sub", subjects.size() == 1 ? subjects.get(0) : subjects);
-            equals.put(cluster.getOidcIssuer() + ":aud", VeleroPermissions.STS_AUDIENCE);
-            out.add(new WebIdentityPrincipal(providerArn.apply(cluster), Map.of("StringEquals", equals)));
+            equals.put(issuer + ":sub", subjects.size() == 1 ? subjects.get(0) : subjects);
+            equals.put(issuer + ":aud", VeleroPermissions.STS_AUDIENCE);
+            Object condition = tokenIssuer && !measured
+                    ? CfnJson.Builder.create(conditions.get(), cluster.getName()).value(equals).build()
+                    : equals;
+            out.add(new WebIdentityPrincipal(provider, Map.of("StringEquals", condition)));
         }
         if (props.getIdentity().podIdentity() && props.isPodIdentityPinning()) {
             // One statement per namespace: the tags' conditions are ANDed, so a statement with
@@ -148,7 +180,9 @@ final class TrustedRole {
                     byNamespace.computeIfAbsent(sa.namespace(), k -> new ArrayList<>()).add(sa.name()));
             byNamespace.forEach((namespace, names) -> {
                 Map<String, Object> equals = new LinkedHashMap<>();
-                equals.put("aws:RequestTag/" + VeleroBackup.POD_IDENTITY_CLUSTER_ARN_TAG, clusterArn.apply(cluster));
+                equals.put("aws:RequestTag/" + VeleroBackup.POD_IDENTITY_CLUSTER_ARN_TAG,
+                        measured && (Rules.unresolved(cluster.getClusterName()) || cluster.getClusterArn() != null)
+                                ? TrustPolicySize.longestClusterArn(standIn) : clusterArn.apply(cluster));
                 equals.put("aws:RequestTag/" + VeleroBackup.POD_IDENTITY_NAMESPACE_TAG, namespace);
                 equals.put("aws:RequestTag/" + VeleroBackup.POD_IDENTITY_SERVICE_ACCOUNT_TAG,
                         names.size() == 1 ? names.get(0) : names);

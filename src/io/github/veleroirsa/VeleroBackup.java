@@ -105,6 +105,11 @@ public class VeleroBackup extends Construct {
         Map<String, IRole> allRoles = new LinkedHashMap<>();
         Map<String, IRole> byCluster = new LinkedHashMap<>();
         Construct namedRoles = null;
+        // The CfnJson of each cluster whose issuer is a token (a cluster of the same app), made
+        // only when there is one: literal issuers need no custom resource.
+        Construct[] conditionsScope = new Construct[1];
+        java.util.function.Supplier<Construct> conditions = () -> conditionsScope[0] != null ? conditionsScope[0]
+                : (conditionsScope[0] = new Construct(this, "IssuerConditions"));
         // Each role's trust policy as built, with its statement count: the later-trust check's baseline.
         Map<String, PolicyDocument> trustPolicies = new LinkedHashMap<>();
         Map<String, Integer> statementCounts = new LinkedHashMap<>();
@@ -116,7 +121,7 @@ public class VeleroBackup extends Construct {
             }
             Role role = e.getValue().create(shared ? this : namedRoles, shared ? "Role" : name, shared
                     ? "Assumed by Velero on the listed EKS clusters (velero-irsa)"
-                    : "Assumed by Velero on the EKS clusters of role " + name + " (velero-irsa)", policy, boundary);
+                    : "Assumed by Velero on the EKS clusters of role " + name + " (velero-irsa)", policy, boundary, conditions);
             PolicyDocument trust = role.getAssumeRolePolicy();
             trustPolicies.put(name, trust);
             statementCounts.put(name, trust.getStatementCount().intValue());
@@ -214,7 +219,7 @@ public class VeleroBackup extends Construct {
         }
         List<EksCluster> clusters = props.getClusters();
         for (int i = 0; i < clusters.size(); i++) {
-            String arn = clusters.get(i).getOidcProviderArn();
+            String arn = clusters.get(i).givenProviderArn();
             if (arn != null && !Rules.unresolved(arn) && !arn.split(":")[4].equals(stack.getAccount())) {
                 throw new InvalidInputException("clusters[" + i + "].oidcProviderArn", InvalidInputException.quote(arn)
                         + " is a provider of account " + arn.split(":")[4] + ", not of the stack's account "
@@ -223,8 +228,14 @@ public class VeleroBackup extends Construct {
         }
     }
 
-    /** The ARN of an EKS cluster: its name, in its region (else the stack's) and the stack's account. */
+    /**
+     * The ARN of an EKS cluster: a same-app cluster's own, else its name, in its region (else the
+     * stack's) and the stack's account.
+     */
     private String clusterArn(EksCluster cluster) {
+        if (cluster.getClusterArn() != null) {
+            return cluster.getClusterArn();
+        }
         return stack.formatArn(ArnComponents.builder()
                 .service("eks")
                 .region(cluster.getRegion())

@@ -245,13 +245,20 @@ public final class VeleroBackupProps {
             } catch (InvalidInputException e) {
                 throw e.under("clusters[" + i + "]");
             }
-            if (identity.irsa() && c.getOidcIssuer() == null) {
+            String issuer;
+            try {
+                // A cluster of the same app gives its provider's issuer: aws-eks makes the provider now.
+                issuer = identity.irsa() ? c.getOidcIssuer() : c.givenIssuer();
+            } catch (InvalidInputException e) {
+                throw e.under("clusters[" + i + "]");
+            }
+            if (identity.irsa() && issuer == null) {
                 throw new InvalidInputException("clusters[" + i + "].oidcIssuer", "missing (expected the cluster's"
                         + " issuer as `aws eks describe-cluster --query cluster.identity.oidc.issuer` prints it;"
                         + " identity " + identity + " needs it)");
             }
-            if (!identity.irsa() && c.getOidcProviderArn() != null) {
-                throw new InvalidInputException("clusters[" + i + "].oidcProviderArn", quote(c.getOidcProviderArn())
+            if (!identity.irsa() && c.givenProviderArn() != null) {
+                throw new InvalidInputException("clusters[" + i + "].oidcProviderArn", quote(c.givenProviderArn())
                         + " does not apply to identity POD_IDENTITY (expected no oidcProviderArn: Pod Identity uses"
                         + " no OIDC provider)");
             }
@@ -265,9 +272,10 @@ public final class VeleroBackupProps {
                 throw new InvalidInputException("clusters[" + i + "].name", quote(c.getName())
                         + " is the name of clusters[" + other + "] too (expected unique cluster names)");
             }
-            other = c.getOidcIssuer() == null ? null : issuers.putIfAbsent(c.getOidcIssuer(), i);
+            // A token issuer is compared at deploy time, by IAM (one provider per issuer).
+            other = issuer == null || Rules.unresolved(issuer) ? null : issuers.putIfAbsent(issuer, i);
             if (other != null) {
-                throw new InvalidInputException("clusters[" + i + "].oidcIssuer", quote(c.getOidcIssuer())
+                throw new InvalidInputException("clusters[" + i + "].oidcIssuer", quote(issuer)
                         + " is the issuer of clusters[" + other + "] (" + quote(clusters.get(other).getName())
                         + ") too (expected one entry per cluster: IAM holds one OIDC provider per issuer)");
             }
