@@ -196,7 +196,11 @@ public final class EksCluster {
      * {@return the issuer's host and path ({@code null} if none was given: Pod Identity needs
      * none), without {@code https://} and without a trailing slash, e.g. {@code
      * oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1}. This is the prefix of
-     * the IAM condition keys {@code <issuer>:sub} and {@code <issuer>:aud}}
+     * the IAM condition keys {@code <issuer>:sub} and {@code <issuer>:aud}. For a cluster of
+     * {@link #fromCluster}, the issuer its OIDC provider names, a token: reading it makes aws-eks
+     * create the cluster's provider if it has none yet}
+     *
+     * @throws InvalidInputException for a cluster of {@link #fromCluster} without a provider
      */
     public String getOidcIssuer() {
         check();
@@ -229,7 +233,8 @@ public final class EksCluster {
      * null} without one}
      */
     public String getOidcIssuerUrl() {
-        return check().oidcIssuer == null ? null : Rules.HTTPS + oidcIssuer;
+        String issuer = getOidcIssuer();
+        return issuer == null ? null : Rules.HTTPS + issuer;
     }
 
     /** {@return the EKS cluster name, for Pod Identity; {@code null} if not given} */
