@@ -77,7 +77,10 @@ final class IssuerLookup {
                         + " credentials, so that CDK_DEFAULT_ACCOUNT is set, and the default synthesizer, not"
                         + " \"portable\")");
             }
-            String region = c.region() != null ? c.region() : stack.getRegion();
+            // The cluster's region: given, else the one its given EKS issuer names, else the stack's.
+            Matcher named = given == null ? null : EKS_ISSUER.matcher(given.startsWith("https://") ? given : "https://" + given);
+            String region = c.region() != null ? c.region()
+                    : named != null && named.matches() ? named.group(1) : stack.getRegion();
             if (Token.isUnresolved(region)) {
                 throw new InvalidInputException(where + ".region", "missing: the stack's region is not known, and"
                         + " cluster " + quote(c.name()) + " is looked up by clusterName (expected the cluster's region,"

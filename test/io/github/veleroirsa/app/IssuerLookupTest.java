@@ -217,6 +217,13 @@ class IssuerLookupTest {
                 + " \"prod-west\" in us-west-2, which is \"" + WEST.replace("4E614F", "AAAAAA") + "\"");
         assertThat(differ.files()).isEmpty();
 
+        // A cluster without region is verified in the region its issuer names (dr-east: us-east-1).
+        String noRegion = verified.replace("\"region\": \"us-east-1\",", "");
+        assertThat(noRegion).doesNotContain("\"region\"");
+        AppRun inIssuersRegion = run(noRegion, answers(), ACCOUNT);
+        assertThat(inIssuersRegion.status()).isZero();
+        assertThat(inIssuersRegion.json("manifest.json").has("missing")).isFalse();
+
         // Without verification, a given issuer is never looked up: offline as before.
         AppRun offline = run(fixture("clusters-by-issuer.json"), Map.of(), null);
         assertThat(offline.status()).isZero();
