@@ -384,7 +384,7 @@ public final class EksCluster {
          * The EKS cluster's name. With Pod Identity, the role's trust is pinned to the cluster's
          * ARN (the {@code eks-cluster-arn} session tag: this name, in {@link #region} or the
          * stack's region, in the stack's account) and a pod identity association is created for
-         * each service account.
+         * each service account. A token is taken as it is, unchecked.
          *
          * @param clusterName the cluster name
          * @return this builder; default {@code null}
@@ -423,7 +423,10 @@ public final class EksCluster {
         /**
          * The cluster's OIDC issuer, as {@code aws eks describe-cluster --query
          * cluster.identity.oidc.issuer} prints it; {@code https://} and a trailing slash are
-         * optional. Required for IRSA; Pod Identity needs none.
+         * optional. Required for IRSA; Pod Identity needs none. A token (an issuer known at deploy
+         * time, like {@code CfnCluster.getAttrOpenIdConnectIssuerUrl()}) is taken as it is, as the
+         * issuer URL with {@code https://}, and skips the checks of its form; see
+         * {@link EksCluster#fromCluster} for a cluster of the same app.
          *
          * @param oidcIssuer the oidc issuer
          * @return this builder

@@ -149,10 +149,10 @@ class IssuerLookupTest {
                 fixture("clusters-by-name.json").replaceFirst("\\{", "{\"synthesizer\":\"portable\",\n"))) {
             AppRun run = run(config, Map.of(), config.contains("portable") ? ACCOUNT : null);
             assertThat(run.status()).isEqualTo(1);
-            assertThat(run.err()).startsWith("velero-irsa: invalid configuration (context velero): clusters[0].oidcIssuer:"
-                    + " missing, and clusterName \"prod-west\" can be looked up only in a known account")
-                    .contains("expected either oidcIssuer, or cdk run with AWS credentials")
-                    .contains("CDK_DEFAULT_ACCOUNT").contains("portable");
+            assertThat(run.err()).isEqualTo("velero-irsa: invalid configuration (context velero): clusters[0].oidcIssuer:"
+                    + " missing, and clusterName \"prod-west\" can be looked up only in a known account (expected"
+                    + " either oidcIssuer, or cdk run with AWS credentials, so that CDK_DEFAULT_ACCOUNT is set, and the"
+                    + " default synthesizer, not \"portable\")\n");
             assertThat(run.files()).isEmpty();
         }
     }
@@ -161,8 +161,10 @@ class IssuerLookupTest {
     void aClusterWithNeitherIssuerNorNameIsNamed() {
         AppRun run = run("{\"clusters\":[{\"name\":\"backup\"}]}", Map.of(), ACCOUNT);
         assertThat(run.status()).isEqualTo(1);
-        assertThat(run.err()).contains("clusters[0].oidcIssuer: missing (expected the cluster's issuer")
-                .contains("or its EKS name in clusterName");
+        assertThat(run.err()).isEqualTo("velero-irsa: invalid configuration (context velero): clusters[0].oidcIssuer:"
+                + " missing (expected the cluster's issuer, as `aws eks describe-cluster --query"
+                + " cluster.identity.oidc.issuer` prints it, or its EKS name in clusterName, so that the issuer is"
+                + " looked up)\n");
     }
 
     @Test
@@ -188,8 +190,14 @@ class IssuerLookupTest {
             cached.put(key("dr-east", "us-east-1"), bad);
             AppRun run = run(fixture("clusters-by-name.json"), cached, ACCOUNT);
             assertThat(run.status()).as("%s", bad).isEqualTo(1);
-            assertThat(run.err()).as("%s", bad).contains("clusters[1].clusterName: the lookup of EKS cluster \"dr-east\"")
-                    .contains("holds no EKS issuer URL of that region").contains("cdk context --reset");
+            String key = key("dr-east", "us-east-1");
+            assertThat(run.err()).as("%s", bad).isEqualTo("velero-irsa: invalid configuration (context velero):"
+                    + " clusters[1].clusterName: the lookup of EKS cluster \"dr-east\" (cluster \"restore\") in us-east-1"
+                    + " answered " + io.github.veleroirsa.InvalidInputException.quote(String.valueOf(bad)) + ", which holds"
+                    + " no EKS issuer URL of that region (expected [{\"OpenIdConnectIssuerUrl\": \"https://oidc.eks."
+                    + "us-east-1.amazonaws.com/id/...\"}] in cdk.context.json under "
+                    + io.github.veleroirsa.InvalidInputException.quote(key) + "; reset it with `cdk context --reset "
+                    + key + "` and synthesize again)\n");
             assertThat(run.err().lines().count()).isEqualTo(1);
         }
     }
@@ -213,8 +221,10 @@ class IssuerLookupTest {
                 key("dr-east", "us-east-1"), answer(EAST, "dr-east"));
         AppRun differ = run(verified, swapped, ACCOUNT);
         assertThat(differ.status()).isEqualTo(1);
-        assertThat(differ.err()).contains("clusters[0].oidcIssuer: \"" + WEST + "\" is not the issuer of EKS cluster"
-                + " \"prod-west\" in us-west-2, which is \"" + WEST.replace("4E614F", "AAAAAA") + "\"");
+        assertThat(differ.err()).isEqualTo("velero-irsa: invalid configuration (context velero): clusters[0].oidcIssuer: \""
+                + WEST + "\" is not the issuer of EKS cluster \"prod-west\" in us-west-2, which is \""
+                + WEST.replace("4E614F", "AAAAAA") + "\" (expected the two to agree: correct oidcIssuer, or clusterName;"
+                + " if the cluster was recreated, reset its cached lookup with `cdk context --reset`)\n");
         assertThat(differ.files()).isEmpty();
 
         // A cluster without region is verified in the region its issuer names (dr-east: us-east-1).
@@ -232,6 +242,8 @@ class IssuerLookupTest {
         // Verification needs the account.
         AppRun noAccount = run(verified, Map.of(), null);
         assertThat(noAccount.status()).isEqualTo(1);
-        assertThat(noAccount.err()).contains("verifyIssuers: true, but issuers are looked up in one account");
+        assertThat(noAccount.err()).isEqualTo("velero-irsa: invalid configuration (context velero): verifyIssuers: true,"
+                + " but issuers are looked up in one account, which is not known (expected cdk run with AWS credentials,"
+                + " so that CDK_DEFAULT_ACCOUNT is set, and the default synthesizer; or verifyIssuers false)\n");
     }
 }
