@@ -7,8 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -P release verify -DskipTests -Dgpg.skip
 
-artifact=$(mvn -B -q help:evaluate -Dexpression=project.artifactId -DforceStdout)
-version=$(mvn -B -q help:evaluate -Dexpression=project.version -DforceStdout)
+# The coordinates as the POM writes them (one read, not a Maven start for each).
+read -r artifact version < <(python3 -c '
+import sys, xml.etree.ElementTree as ET
+m = {"m": "http://maven.apache.org/POM/4.0.0"}
+pom = ET.parse(sys.argv[1]).getroot()
+print(pom.find("m:artifactId", m).text, pom.find("m:version", m).text)' pom.xml)
 base="target/$artifact-$version"
 fail() { echo "check-release: $*" >&2; exit 1; }
 

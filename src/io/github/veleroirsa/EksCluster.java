@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
-import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.iam.IOpenIdConnectProvider;
 
 /**
@@ -157,7 +156,7 @@ public final class EksCluster {
     private static Builder fromCluster(String name, String clusterName, String clusterArn,
             String region, Supplier<IOpenIdConnectProvider> provider) {
         Builder b = builder().name(name).clusterName(clusterName);
-        if (!Token.isUnresolved(region)) {
+        if (!Rules.unresolved(region)) {
             b.region(region);
         }
         b.clusterArn = clusterArn;

@@ -23,6 +23,7 @@ import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.constructs.Construct;
+import software.constructs.IConstruct;
 
 /**
  * The AWS side of Velero on EKS: a backup bucket, the Velero policy, an IAM OIDC provider per
@@ -105,11 +106,6 @@ public class VeleroBackup extends Construct {
         Map<String, IRole> allRoles = new LinkedHashMap<>();
         Map<String, IRole> byCluster = new LinkedHashMap<>();
         Construct namedRoles = null;
-        // The CfnJson of each cluster whose issuer is a token (a cluster of the same app), made
-        // only when there is one: literal issuers need no custom resource.
-        Construct[] conditionsScope = new Construct[1];
-        java.util.function.Supplier<Construct> conditions = () -> conditionsScope[0] != null ? conditionsScope[0]
-                : (conditionsScope[0] = new Construct(this, "IssuerConditions"));
         // Each role's trust policy as built, with its statement count: the later-trust check's baseline.
         Map<String, PolicyDocument> trustPolicies = new LinkedHashMap<>();
         Map<String, Integer> statementCounts = new LinkedHashMap<>();
@@ -121,7 +117,7 @@ public class VeleroBackup extends Construct {
             }
             Role role = e.getValue().create(shared ? this : namedRoles, shared ? "Role" : name, shared
                     ? "Assumed by Velero on the listed EKS clusters (velero-irsa)"
-                    : "Assumed by Velero on the EKS clusters of role " + name + " (velero-irsa)", policy, boundary, conditions);
+                    : "Assumed by Velero on the EKS clusters of role " + name + " (velero-irsa)", policy, boundary, this::issuerConditions);
             PolicyDocument trust = role.getAssumeRolePolicy();
             trustPolicies.put(name, trust);
             statementCounts.put(name, trust.getStatementCount().intValue());
@@ -140,6 +136,15 @@ public class VeleroBackup extends Construct {
         this.podIdentityAssociations = props.getIdentity().podIdentity() ? podIdentityAssociations() : Map.of();
 
         props.getTags().forEach((key, value) -> Tags.of(this).add(key, value));
+    }
+
+    /**
+     * The scope of the CfnJson of each cluster whose issuer is a token (a cluster of the same
+     * app), made when the first one needs it: literal issuers need no custom resource.
+     */
+    private Construct issuerConditions() {
+        IConstruct made = getNode().tryFindChild("IssuerConditions");
+        return made != null ? (Construct) made : new Construct(this, "IssuerConditions");
     }
 
     /** The OIDC provider of every cluster, by name: imported, or created under {@code OidcProviders/<name>}. */
