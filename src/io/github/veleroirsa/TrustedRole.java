@@ -56,12 +56,29 @@ final class TrustedRole {
     }
 
     /**
-     * Fails when IAM would refuse this role's trust policy: says by how much, which of its
-     * clusters fit, and the ways out.
+     * Fails when IAM would refuse one of these roles' trust policies: says by how much, which of
+     * its clusters fit, and the ways out. Every role's principals go into one document, resolved
+     * through jsii once and cut per role in Java: a fleet of roles costs one round trip, not one
+     * per role. Cutting is exact only when aws-cdk-lib merged no statements (a merge is decided
+     * pair by pair, so none in the whole means none in any role's part); otherwise each role is
+     * resolved on its own.
      */
-    void checkSize(Stack stack) {
+    static void checkSizes(Stack stack, java.util.Collection<TrustedRole> roles) {
+        List<IPrincipal> all = new ArrayList<>();
+        roles.forEach(role -> all.addAll(role.principals()));
+        Map<?, ?> resolved = resolve(stack, all);
+        boolean cuttable = resolved.get("Statement") instanceof List<?> statements && statements.size() == all.size();
+        int from = 0;
+        for (TrustedRole role : roles) {
+            int count = role.statementCount();
+            role.checkSize(stack, cuttable ? statements(resolved, from, from + count)
+                    : resolve(stack, role.principals()));
+            from += count;
+        }
+    }
+
+    private void checkSize(Stack stack, Map<?, ?> trust) {
         int limit = props.getMaxTrustPolicyLength();
-        Map<?, ?> trust = resolve(stack, perCluster);
         int size = TrustPolicySize.measure(trust);
         if (size <= limit) {
             return;
@@ -90,6 +107,25 @@ final class TrustedRole {
     }
 
     /**
+     * How many statements this construct gives the role's trust: one per principal (aws-cdk-lib
+     * adds each principal of a role as a statement of its own).
+     */
+    int statementCount() {
+        int count = shared.size();
+        for (List<IPrincipal> cluster : perCluster) {
+            count += cluster.size();
+        }
+        return count;
+    }
+
+    /** The role's principals as the size check measures them, in trust order. */
+    private List<IPrincipal> principals() {
+        List<IPrincipal> all = new ArrayList<>(shared);
+        perCluster.forEach(all::addAll);
+        return all;
+    }
+
+    /**
      * Creates the role, with the policy attached and the props' role controls. A cluster whose
      * issuer is a token gets its IRSA conditions from a {@code CfnJson} under {@code conditions}.
      */
@@ -99,9 +135,11 @@ final class TrustedRole {
         for (int i = 0; i < clusters.size(); i++) {
             principals.addAll(clusters.get(i).hasTokens() ? principals(clusters.get(i), conditions, -1) : perCluster.get(i));
         }
+        // One principal goes in as it is: aws-cdk-lib adds it as a CompositePrincipal would.
         return Role.Builder.create(scope, id)
                 .description(description)
-                .assumedBy(new CompositePrincipal(principals.toArray(IPrincipal[]::new)))
+                .assumedBy(principals.size() == 1 ? principals.get(0)
+                        : new CompositePrincipal(principals.toArray(IPrincipal[]::new)))
                 .managedPolicies(List.of(policy))
                 .roleName(props.roleName(name))
                 .path(props.getRolePath())
@@ -110,13 +148,18 @@ final class TrustedRole {
                 .build();
     }
 
-    /** The trust policy of the shared principals and these clusters', as CloudFormation gets it. */
-    private Map<?, ?> resolve(Stack stack, List<List<IPrincipal>> clusterPrincipals) {
-        List<IPrincipal> all = new ArrayList<>(shared);
-        clusterPrincipals.forEach(all::addAll);
+    /** The trust policy of these principals, as CloudFormation gets it. */
+    private static Map<?, ?> resolve(Stack stack, List<IPrincipal> principals) {
         PolicyDocument probe = new PolicyDocument();
-        new CompositePrincipal(all.toArray(IPrincipal[]::new)).addToAssumeRolePolicy(probe);
+        new CompositePrincipal(principals.toArray(IPrincipal[]::new)).addToAssumeRolePolicy(probe);
         return (Map<?, ?>) stack.resolve(probe);
+    }
+
+    /** A resolved trust policy with only statements {@code from} to {@code to} of it. */
+    private static Map<?, ?> statements(Map<?, ?> trust, int from, int to) {
+        Map<Object, Object> cut = new LinkedHashMap<>(trust);
+        cut.put("Statement", ((List<?>) trust.get("Statement")).subList(from, to));
+        return cut;
     }
 
     /**
@@ -125,20 +168,16 @@ final class TrustedRole {
      * if aws-cdk-lib ever merged statements.
      */
     private Map<?, ?> firstClusters(Stack stack, Map<?, ?> trust, int n) {
-        int principals = shared.size();
-        for (List<IPrincipal> cluster : perCluster) {
-            principals += cluster.size();
-        }
-        if (!(trust.get("Statement") instanceof List<?> statements) || statements.size() != principals) {
-            return resolve(stack, perCluster.subList(0, n));
-        }
         int kept = shared.size();
         for (List<IPrincipal> cluster : perCluster.subList(0, n)) {
             kept += cluster.size();
         }
-        Map<Object, Object> cut = new LinkedHashMap<>(trust);
-        cut.put("Statement", statements.subList(0, kept));
-        return cut;
+        if (!(trust.get("Statement") instanceof List<?> statements) || statements.size() != statementCount()) {
+            List<IPrincipal> first = new ArrayList<>(shared);
+            perCluster.subList(0, n).forEach(first::addAll);
+            return resolve(stack, first);
+        }
+        return statements(trust, 0, kept);
     }
 
     /**

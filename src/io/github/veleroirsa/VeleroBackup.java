@@ -92,7 +92,7 @@ public class VeleroBackup extends Construct {
         Map<String, TrustedRole> trusted = new LinkedHashMap<>();
         props.getClustersByRole().forEach((name, clusters) ->
                 trusted.put(name, new TrustedRole(name, clusters, props, this::providerArn, this::clusterArn)));
-        trusted.values().forEach(t -> t.checkSize(stack));
+        TrustedRole.checkSizes(stack, trusted.values());
 
         BackupStore store = BackupStore.create(this, props);
         this.bucket = store.bucket();
@@ -118,9 +118,8 @@ public class VeleroBackup extends Construct {
             Role role = e.getValue().create(shared ? this : namedRoles, shared ? "Role" : name, shared
                     ? "Assumed by Velero on the listed EKS clusters (velero-irsa)"
                     : "Assumed by Velero on the EKS clusters of role " + name + " (velero-irsa)", policy, boundary, this::issuerConditions);
-            PolicyDocument trust = role.getAssumeRolePolicy();
-            trustPolicies.put(name, trust);
-            statementCounts.put(name, trust.getStatementCount().intValue());
+            trustPolicies.put(name, role.getAssumeRolePolicy());
+            statementCounts.put(name, e.getValue().statementCount());
             for (EksCluster cluster : props.getClustersByRole().get(name)) {
                 byCluster.put(cluster.getName(), role);
                 // The role names its clusters' providers in its trust: it waits for them.

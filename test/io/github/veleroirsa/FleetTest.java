@@ -173,6 +173,64 @@ class FleetTest {
     }
 
     @Test
+    void eachRolesTrustIsMeasuredAloneWhenAllAreCheckedTogether() {
+        // Three roles in one check: a role before "big" and one after it. The size reported for
+        // "big" is its own trust's, as measured here from a template built with the limit out of
+        // the way: not its neighbours', not the whole fleet's.
+        List<EksCluster> clusters = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            clusters.add(irsa("big-" + i, 600 + i, "big"));
+        }
+        clusters.add(irsa("alpha", 620, "a-first"));
+        clusters.add(irsa("zulu", 621, "z-last"));
+        clusters.add(irsa("shared", 622, null));
+        VeleroBackup[] roomy = new VeleroBackup[1];
+        JsonNode template = TestApps.json(TestApps.construct(stack -> roomy[0] = build(stack,
+                VeleroBackupProps.builder().clusters(clusters).maxTrustPolicyLength(8192).build())));
+        Map<String, Integer> sizes = new HashMap<>();
+        rolesByPath(roomy[0]).forEach((path, id) ->
+                sizes.put(path, TrustPolicySizeTest.oracleSize(template.at("/Resources/" + id))));
+        assertThat(sizes.get("Roles/big")).isGreaterThan(2048);
+        assertThat(sizes.get("Roles/a-first")).isLessThan(2048);
+
+        int limit = sizes.get("Roles/big") - 1;
+        assertThatThrownBy(() -> TestApps.construct(VeleroBackupProps.builder().clusters(clusters)
+                .maxTrustPolicyLength(limit).build()))
+                .hasMessageStartingWith("clusters: role \"big\"'s trust policy would be " + sizes.get("Roles/big")
+                        + " characters, over the limit of " + limit)
+                .hasMessageContaining("the first 6 of these 7 clusters fit");
+        // At exactly its size every role fits.
+        TestApps.construct(VeleroBackupProps.builder().clusters(clusters).maxTrustPolicyLength(limit + 1).build());
+    }
+
+    @Test
+    void theStatementCountOfEachRoleIsTheOneItsTrustHasAsBuilt() {
+        // The later-trust check takes a role whose statement count moved as changed afterwards:
+        // the count kept in Java must be aws-cdk-lib's, for every kind of principal.
+        EksCluster twoNamespaces = EksCluster.builder().name("both").clusterName("eks-both")
+                .oidcIssuer(issuer(700)).serviceAccounts(List.of(new ServiceAccount("velero", "velero"), new ServiceAccount("backup", "velero")))
+                .build();
+        EksCluster plain = EksCluster.builder().name("plain").clusterName("eks-plain").oidcIssuer(issuer(701))
+                .role("other").build();
+        for (WorkloadIdentity identity : WorkloadIdentity.values()) {
+            for (boolean pinned : List.of(true, false)) {
+                VeleroBackupProps props = VeleroBackupProps.builder().identity(identity).podIdentityPinning(pinned)
+                        .clusters(List.of(twoNamespaces, plain)).build();
+                VeleroBackup[] backup = new VeleroBackup[1];
+                TestApps.construct(stack -> backup[0] = build(stack, props));
+                props.getClustersByRole().forEach((name, members) -> {
+                    TrustedRole trusted = new TrustedRole(name, members, props, c -> "arn:aws:iam::1:oidc-provider/x",
+                            c -> "arn:aws:eks:us-east-1:1:cluster/x");
+                    int built = ((software.amazon.awscdk.services.iam.Role) backup[0].getRoles().get(name))
+                            .getAssumeRolePolicy().getStatementCount().intValue();
+                    assertThat(trusted.statementCount()).as("%s, pinned %s, role %s", identity, pinned, name)
+                            .isEqualTo(built).isPositive();
+                });
+            }
+        }
+    }
+
+    @Test
     void podIdentityAssociationsUseTheirClustersRole() {
         VeleroBackup[] backup = new VeleroBackup[1];
         Template t = TestApps.construct(stack -> backup[0] = build(stack, VeleroBackupProps.builder()

@@ -30,7 +30,12 @@ public class TrustPolicySizeTest {
      * account at 12 digits.
      */
     public static int oracleSize(Template template) {
-        JsonNode doc = TestApps.only(template, "AWS::IAM::Role").at("/Properties/AssumeRolePolicyDocument");
+        return oracleSize(TestApps.only(template, "AWS::IAM::Role"));
+    }
+
+    /** {@link #oracleSize(Template)} of one role resource of a template. */
+    public static int oracleSize(JsonNode role) {
+        JsonNode doc = role.at("/Properties/AssumeRolePolicyDocument");
         try {
             String json = TestApps.JSON.writeValueAsString(substitute(doc.deepCopy()));
             return json.replaceAll("\\s", "").length();
