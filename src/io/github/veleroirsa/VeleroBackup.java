@@ -54,6 +54,8 @@ public class VeleroBackup extends Construct {
     private final Stack stack;
     /** The props' clusters in name order: every per-cluster resource and output follows it. */
     private final List<EksCluster> clustersByName;
+    /** {@link #arn}'s prefixes, by service, region and resource type. */
+    private final Map<String, String> arnPrefixes = new java.util.HashMap<>();
 
     /** The annotation that makes a Kubernetes service account assume an IAM role (IRSA). */
     public static final String ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
@@ -240,13 +242,7 @@ public class VeleroBackup extends Construct {
         if (cluster.getClusterArn() != null) {
             return cluster.getClusterArn();
         }
-        return stack.formatArn(ArnComponents.builder()
-                .service("eks")
-                .region(cluster.getRegion())
-                .resource("cluster")
-                .resourceName(cluster.getClusterName())
-                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
-                .build());
+        return arn("eks", cluster.getRegion(), "cluster", cluster.getClusterName());
     }
 
     /**
@@ -258,13 +254,24 @@ public class VeleroBackup extends Construct {
         if (cluster.getOidcProviderArn() != null) {
             return cluster.getOidcProviderArn();
         }
-        return stack.formatArn(ArnComponents.builder()
-                .service("iam")
-                .region("")
-                .resource("oidc-provider")
-                .resourceName(cluster.getOidcIssuer())
-                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
-                .build());
+        return arn("iam", "", "oidc-provider", cluster.getOidcIssuer());
+    }
+
+    /**
+     * {@code Stack.formatArn} of a {@code resource/name} ARN in the stack's partition and account
+     * ({@code region} null: the stack's). {@code Arn.format} joins the ARN's parts as strings, so
+     * the ARN of an empty name, followed by the name, is the same string: it is asked for once per
+     * service, region and resource type, not once per cluster (each is a jsii round trip).
+     */
+    private String arn(String service, String region, String resource, String name) {
+        return arnPrefixes.computeIfAbsent(service + " " + region + " " + resource, key ->
+                stack.formatArn(ArnComponents.builder()
+                        .service(service)
+                        .region(region)
+                        .resource(resource)
+                        .resourceName("")
+                        .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                        .build())) + name;
     }
 
     /**
