@@ -205,10 +205,11 @@ class FleetTest {
 
     @Test
     void theStatementCountOfEachRoleIsTheOneItsTrustHasAsBuilt() {
-        // The later-trust check takes a role whose statement count moved as changed afterwards:
-        // the count kept in Java must be aws-cdk-lib's, for every kind of principal.
+        // The later-trust check treats a role whose statement count differs from the one kept in
+        // Java as grown afterwards: that count must be aws-cdk-lib's, for every kind of principal.
         EksCluster twoNamespaces = EksCluster.builder().name("both").clusterName("eks-both")
-                .oidcIssuer(issuer(700)).serviceAccounts(List.of(new ServiceAccount("velero", "velero"), new ServiceAccount("backup", "velero")))
+                .oidcIssuer(issuer(700))
+                .serviceAccounts(List.of(new ServiceAccount("velero", "velero"), new ServiceAccount("backup", "velero")))
                 .build();
         EksCluster plain = EksCluster.builder().name("plain").clusterName("eks-plain").oidcIssuer(issuer(701))
                 .role("other").build();
