@@ -111,18 +111,19 @@ final class TrustedRole {
      * adds each principal of a role as a statement of its own).
      */
     int statementCount() {
-        int count = shared.size();
-        for (List<IPrincipal> cluster : perCluster) {
-            count += cluster.size();
-        }
-        return count;
+        return principals().size();
     }
 
     /** The role's principals as the size check measures them, in trust order. */
     private List<IPrincipal> principals() {
-        List<IPrincipal> all = new ArrayList<>(shared);
-        perCluster.forEach(all::addAll);
-        return all;
+        return principals(perCluster.size());
+    }
+
+    /** The shared principals and those of the role's first {@code clusters} clusters, as measured. */
+    private List<IPrincipal> principals(int clusters) {
+        List<IPrincipal> out = new ArrayList<>(shared);
+        perCluster.subList(0, clusters).forEach(out::addAll);
+        return out;
     }
 
     /**
@@ -168,16 +169,11 @@ final class TrustedRole {
      * if aws-cdk-lib ever merged statements.
      */
     private Map<?, ?> firstClusters(Stack stack, Map<?, ?> trust, int n) {
-        int kept = shared.size();
-        for (List<IPrincipal> cluster : perCluster.subList(0, n)) {
-            kept += cluster.size();
-        }
+        List<IPrincipal> first = principals(n);
         if (!(trust.get("Statement") instanceof List<?> statements) || statements.size() != statementCount()) {
-            List<IPrincipal> first = new ArrayList<>(shared);
-            perCluster.subList(0, n).forEach(first::addAll);
             return resolve(stack, first);
         }
-        return statements(trust, 0, kept);
+        return statements(trust, 0, first.size());
     }
 
     /**
