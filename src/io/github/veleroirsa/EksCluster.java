@@ -51,7 +51,8 @@ public final class EksCluster {
             String role, List<ServiceAccount> serviceAccounts) {
         static Checked of(Builder b) {
             String name = Rules.CLUSTER_NAME.check("name", b.name);
-            String oidcIssuer = b.oidcIssuer == null ? null : Rules.oidcIssuer("oidcIssuer", b.oidcIssuer);
+            String oidcIssuer = b.oidcIssuer == null ? null
+                    : Rules.oidcIssuer("oidcIssuer", b.oidcIssuer, Boolean.TRUE.equals(b.nonEksIssuer));
             // Checked even when serviceAccounts replaces them: a bad value is a mistake either way.
             String namespace = Rules.NAMESPACE.check("namespace", b.namespace);
             String serviceAccount = Rules.SERVICE_ACCOUNT.check("serviceAccount", b.serviceAccount);
@@ -112,6 +113,17 @@ public final class EksCluster {
             throw problem;
         }
         return this;
+    }
+
+    /**
+     * The region an EKS cluster's OIDC issuer names, checked to the character as {@link
+     * Builder#oidcIssuer} checks it.
+     *
+     * @param issuer an issuer URL, {@code https://} optional
+     * @return its region, or {@code null} when it is not an EKS issuer
+     */
+    public static String eksIssuerRegion(String issuer) {
+        return Rules.issuerRegion(issuer);
     }
 
     /** {@return a builder of a cluster} */
@@ -348,8 +360,25 @@ public final class EksCluster {
         private List<ServiceAccount> serviceAccounts;
         private Supplier<IOpenIdConnectProvider> clusterProvider;
         private String clusterArn;
+        private Boolean nonEksIssuer;
 
         private Builder() {}
+
+        /**
+         * Whether the cluster's OIDC issuer may be another than EKS's: a kOps, EKS Anywhere or
+         * self-managed cluster that runs the pod identity webhook. Without it, {@link #oidcIssuer}
+         * must be an EKS issuer to the character ({@code https://oidc.eks.<region>.amazonaws.com/id/}
+         * and 32 hexadecimal digits); with it, any https URL of a DNS host and a plain path (no
+         * port, query, fragment, empty segment, {@code .} or {@code ..}). Such an issuer names no
+         * region: give {@link #region} when the cluster is not in the stack's.
+         *
+         * @param nonEksIssuer true for an issuer that is not EKS's
+         * @return this builder; default - false: only EKS issuers
+         */
+        public Builder nonEksIssuer(Boolean nonEksIssuer) {
+            this.nonEksIssuer = nonEksIssuer;
+            return this;
+        }
 
         /**
          * The role this cluster's Velero assumes, by a stable name (1 to 100 letters, digits,

@@ -1,5 +1,6 @@
 package io.github.veleroirsa;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -60,13 +61,76 @@ public final class InvalidInputException extends IllegalArgumentException {
         return new InvalidInputException(parent + "." + field, problem);
     }
 
+    /** Values longer than this are shown cut in a message, with their length. */
+    public static final int MAX_QUOTED_LENGTH = 200;
+    /** Lists of names longer than this are shown cut in a message, with their count. */
+    public static final int MAX_LISTED_NAMES = 10;
+
     /**
-     * Quotes a value the way every message of this project does: JSON-style, escapes visible.
+     * Quotes a value the way every message of this project does: JSON-style, escapes visible. A
+     * value of more than {@value #MAX_QUOTED_LENGTH} characters is cut there and followed by its
+     * length, so that a message stays one readable line whatever it quotes.
      *
      * @param value any string, {@code null} included
      * @return the value in double quotes, with JSON's escapes
      */
     public static String quote(String value) {
-        return value == null ? "null" : Json.quote(value);
+        if (value == null) {
+            return "null";
+        }
+        if (value.length() <= MAX_QUOTED_LENGTH) {
+            return Json.quote(value);
+        }
+        int cut = Character.isHighSurrogate(value.charAt(MAX_QUOTED_LENGTH - 1)) ? MAX_QUOTED_LENGTH - 1 : MAX_QUOTED_LENGTH;
+        return Json.quote(value.substring(0, cut)) + "... (" + value.length() + " characters)";
+    }
+
+    /**
+     * Names for a message, in natural order ({@code c2} before {@code c10}), comma-separated: at
+     * most {@value #MAX_LISTED_NAMES}, then how many more there are.
+     *
+     * @param names cluster or role names
+     * @return {@code a, b, c} or {@code c0, c1, ..., c9 and 4990 more}
+     */
+    public static String names(java.util.Collection<String> names) {
+        List<String> sorted = names.stream().sorted(InvalidInputException::natural).toList();
+        String shown = String.join(", ", sorted.subList(0, Math.min(MAX_LISTED_NAMES, sorted.size())));
+        return sorted.size() <= MAX_LISTED_NAMES ? shown : shown + " and " + (sorted.size() - MAX_LISTED_NAMES) + " more";
+    }
+
+    /** Natural order: runs of digits compare as numbers, everything else as text. */
+    static int natural(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            char x = a.charAt(i);
+            char y = b.charAt(j);
+            if (Character.isDigit(x) && Character.isDigit(y)) {
+                int ei = i;
+                int ej = j;
+                while (ei < a.length() && Character.isDigit(a.charAt(ei))) {
+                    ei++;
+                }
+                while (ej < b.length() && Character.isDigit(b.charAt(ej))) {
+                    ej++;
+                }
+                java.math.BigInteger m = new java.math.BigInteger(a.substring(i, ei));
+                java.math.BigInteger n = new java.math.BigInteger(b.substring(j, ej));
+                int c = m.compareTo(n);
+                if (c != 0) {
+                    return c;
+                }
+                i = ei;
+                j = ej;
+            } else {
+                if (x != y) {
+                    return Character.compare(x, y);
+                }
+                i++;
+                j++;
+            }
+        }
+        int c = Integer.compare(a.length() - i, b.length() - j);
+        return c != 0 ? c : a.compareTo(b);
     }
 }

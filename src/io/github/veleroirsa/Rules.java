@@ -64,8 +64,14 @@ final class Rules {
                     + " arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab; not an alias");
     static final Rule ROLE_NAME = new Rule("a valid IAM role name", Pattern.compile("[\\w+=,.@-]+"), 64,
             "1 to 64 letters, digits and +=,.@_-");
-    static final Rule ROLE_PATH = new Rule("a valid IAM path", Pattern.compile("/(?:[\\u0021-\\u007E]*/)?"), 512,
-            "/ or a path that starts and ends with /, like /velero/, at most 512 characters");
+    /**
+     * IAM's path: {@code /}, or {@code /} and at least one of the characters {@code !} to {@code ~}
+     * and {@code /} (so {@code //} is none); aws-cdk-lib's {@code validateRolePath} takes the same
+     * and DEL too ({@code RuleBoundariesTest} holds the two together).
+     */
+    static final Rule ROLE_PATH = new Rule("a valid IAM path", Pattern.compile("/|/[\\u0021-\\u007E]+/"), 512,
+            "/ or a path that starts and ends with /, with at least one character between, like /velero/: at most 512"
+                    + " of the characters ! to ~");
     static final Rule MANAGED_POLICY_ARN = new Rule("an IAM managed policy ARN",
             Pattern.compile("arn:aws(?:-[a-z]+)*:iam::(?:[0-9]{12}|aws):policy/(?:[\\u0021-\\u007E]*/)?[\\w+=,.@-]{1,128}"), 2048,
             "arn:<partition>:iam::<12-digit account>:policy/<path><name>");
@@ -73,51 +79,84 @@ final class Rules {
     static final Rule REGION = new Rule("an AWS region", Pattern.compile("[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}"), 32,
             "a region name like us-west-2 or eu-central-1");
 
-    /** Issuer host and path: a lowercase DNS name with at least one dot, then path segments. */
-    private static final Pattern ISSUER =
-            Pattern.compile("[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)+"
-                    + "(?:/[A-Za-z0-9._~-]+)*");
+    /**
+     * An EKS cluster's issuer, host and path: {@code oidc.eks.<region>.amazonaws.com} ({@code
+     * .amazonaws.com.cn} in China's regions), then {@code /id/} and 32 hexadecimal digits, as
+     * EKS writes them (upper case), and nothing after them.
+     */
+    private static final Pattern EKS_ISSUER = Pattern.compile(
+            "oidc\\.eks\\.([a-z]{2}(?:-[a-z]+)+-[0-9]{1,2})\\.amazonaws\\.com(\\.cn)?/id/[0-9A-F]{32}");
+    private static final String DNS_LABEL = "[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?";
+    /** A host name: lowercase DNS labels, at least two, the last not all digits (no IP address). */
+    private static final Pattern DNS_HOST = Pattern.compile("(?:" + DNS_LABEL + "\\.)+(?=[-a-z0-9]*[a-z])" + DNS_LABEL);
+    /** A path segment of an issuer that is not EKS's: unreserved characters, never empty, {@code .} or {@code ..}. */
+    private static final Pattern PATH_SEGMENT = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._~-]+");
     private static final Pattern OTHER_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
     /** IAM limits an OIDC provider URL, https:// included, to 255 characters. */
     static final int MAX_ISSUER_URL_LENGTH = 255;
-
-    private static final Pattern OIDC_PROVIDER_ARN =
-            Pattern.compile("arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:oidc-provider/(.+)");
-
-    private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-    private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(?:\\.[0-9]{1,3}){3}");
+    private static final String EKS_ISSUER_FORM = "https://oidc.eks.<region>.amazonaws.com/id/<32 hexadecimal digits,"
+            + " upper case> (.amazonaws.com.cn in China's regions) and nothing after it, as `aws eks describe-cluster"
+            + " --query cluster.identity.oidc.issuer` prints it";
 
     /**
      * Returns the issuer as IAM's condition keys name it: host and path, without {@code https://}
      * and without a trailing slash. An issuer that is still a token (a cluster of the same app)
      * is taken as the issuer URL, {@code https://} included, as EKS gives it: its host and path
      * are cut from it at deploy time.
+     *
+     * @param nonEks whether the cluster's issuer may be another than EKS's (kOps, EKS Anywhere,
+     *     a self-managed cluster): then any https URL of a DNS host and a plain path
      */
-    static String oidcIssuer(String field, String value) {
+    static String oidcIssuer(String field, String value, boolean nonEks) {
         required(field, value);
         if (unresolved(value)) {
             return Fn.select(1, Fn.split(HTTPS, value));
         }
         if (value.startsWith("arn:")) {
             throw new InvalidInputException(field, quote(value) + " is an ARN, not an issuer URL (expected the"
-                    + " cluster's issuer, like https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE;"
+                    + " cluster's issuer, like https://oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF;"
                     + " an existing OIDC provider's ARN goes in oidcProviderArn, beside the issuer)");
         }
         String rest = value;
         if (rest.startsWith(HTTPS)) {
             rest = rest.substring(HTTPS.length());
         } else if (OTHER_SCHEME.matcher(rest).lookingAt()) {
-            throw new InvalidInputException(field, quote(value) + " is not an https URL (expected the cluster's"
-                    + " issuer as `aws eks describe-cluster --query cluster.identity.oidc.issuer` prints it, like"
-                    + " https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE)");
+            throw new InvalidInputException(field, quote(value) + " is not an https URL (expected " + EKS_ISSUER_FORM + ")");
         }
         if (rest.endsWith("/")) {
             rest = rest.substring(0, rest.length() - 1);
         }
-        if (!ISSUER.matcher(rest).matches()) {
-            throw new InvalidInputException(field, quote(value) + " is not an OIDC issuer URL (expected https://,"
-                    + " a lowercase host name and a path, with no port, query or fragment, like"
-                    + " https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE)");
+        var eks = EKS_ISSUER.matcher(rest);
+        if (eks.matches()) {
+            boolean china = eks.group(1).startsWith("cn-");
+            if (china != (eks.group(2) != null)) {
+                throw new InvalidInputException(field, quote(value) + " names region " + eks.group(1) + " under "
+                        + (china ? ".amazonaws.com" : ".amazonaws.com.cn") + " (expected the partition's domain: "
+                        + (china ? ".amazonaws.com.cn for China's regions" : ".amazonaws.com outside China") + ")");
+            }
+            return rest;
+        }
+        if (!nonEks) {
+            throw new InvalidInputException(field, quote(value) + " is not an EKS cluster's OIDC issuer (expected "
+                    + EKS_ISSUER_FORM + "; or, for a cluster whose issuer is not EKS's (kOps, EKS Anywhere, a"
+                    + " self-managed cluster), nonEksIssuer true on this cluster)");
+        }
+        if (rest.startsWith("oidc.eks.")) {
+            throw new InvalidInputException(field, quote(value) + " has an EKS issuer's host but is not an EKS"
+                    + " issuer (expected " + EKS_ISSUER_FORM + ")");
+        }
+        int slash = rest.indexOf('/');
+        String host = slash < 0 ? rest : rest.substring(0, slash);
+        boolean pathOk = true;
+        if (slash >= 0) {
+            for (String segment : rest.substring(slash + 1).split("/", -1)) {
+                pathOk &= PATH_SEGMENT.matcher(segment).matches();
+            }
+        }
+        if (!DNS_HOST.matcher(host).matches() || !pathOk) {
+            throw new InvalidInputException(field, quote(value) + " is not an OIDC issuer URL (expected https://, a"
+                    + " lowercase DNS host name and a path of letters, digits and ._~-, with no port, query,"
+                    + " fragment, empty segment, '.' or '..', like https://oidc.example.com/cluster-1)");
         }
         if (HTTPS.length() + rest.length() > MAX_ISSUER_URL_LENGTH) {
             throw new InvalidInputException(field, quote(value) + " is " + (HTTPS.length() + rest.length())
@@ -126,6 +165,12 @@ final class Rules {
         }
         return rest;
     }
+
+    private static final Pattern OIDC_PROVIDER_ARN =
+            Pattern.compile("arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:oidc-provider/(.+)");
+
+    private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(?:\\.[0-9]{1,3}){3}");
 
     /** Checks an existing provider's ARN, and that it is the provider of {@code issuer}. */
     static String oidcProviderArn(String field, String value, String issuer) {
@@ -147,16 +192,18 @@ final class Rules {
         return value;
     }
 
-    /** An EKS issuer's host names the cluster's region. */
-    private static final Pattern EKS_ISSUER_REGION = Pattern.compile("oidc\\.eks\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?/.*");
-
-    /** The region an EKS issuer names, or {@code null} for an issuer that is not EKS's. */
+    /**
+     * The region an EKS issuer names, or {@code null} for a token or an issuer that is not EKS's.
+     *
+     * @param issuer host and path, as {@link #oidcIssuer} returns them, or the URL
+     */
     static String issuerRegion(String issuer) {
-        if (unresolved(issuer)) {
+        if (issuer == null || unresolved(issuer)) {
             return null;
         }
-        var m = EKS_ISSUER_REGION.matcher(issuer);
-        return m.matches() && REGION.pattern().matcher(m.group(1)).matches() ? m.group(1) : null;
+        String rest = issuer.startsWith(HTTPS) ? issuer.substring(HTTPS.length()) : issuer;
+        var m = EKS_ISSUER.matcher(rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest);
+        return m.matches() && m.group(1).startsWith("cn-") == (m.group(2) != null) ? m.group(1) : null;
     }
 
     /** S3's rules for general purpose bucket names. */

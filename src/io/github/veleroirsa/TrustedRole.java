@@ -99,7 +99,7 @@ final class TrustedRole {
         throw new InvalidInputException("clusters", role + " trust policy would be " + size + " characters, over"
                 + " the limit of " + limit + " (maxTrustPolicyLength; IAM counts no whitespace, and the account and"
                 + " partition are counted at their longest); the first " + fit + " of these " + perCluster.size()
-                + " clusters fit: " + String.join(", ", clusters.stream().map(EksCluster::getName).toList())
+                + " clusters fit: " + InvalidInputException.names(clusters.stream().map(EksCluster::getName).toList())
                 + " (expected either a raised IAM quota \"Role trust policy length\" (Service Quotas; 4096 is the"
                 + " documented maximum, " + TrustPolicySize.MAX_LIMIT + " is granted in some accounts) with"
                 + " maxTrustPolicyLength set to it, or the clusters split across several roles: clusters[].role"

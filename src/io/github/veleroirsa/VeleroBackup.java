@@ -293,7 +293,20 @@ public class VeleroBackup extends Construct {
         String stackRegion = stack.getRegion();
         return wiring(cluster, bucket.getBucketName(), stackRegion,
                 cluster.getRegion() != null ? cluster.getRegion() : stackRegion,
-                roleByCluster.get(cluster.getName()).getRoleArn());
+                wiringRoleArn(roleByCluster.get(cluster.getName())));
+    }
+
+    /**
+     * A role's ARN as the wiring prints it: written out from its parts (partition, account, the
+     * path as given, the role's name) rather than read from the role, so that the one part that
+     * may hold any printable character, the path, is a literal, which CloudFormation's JSON of
+     * the output escapes; the parts known at deploy time are characters AWS allows in a
+     * partition, an account ID and a role name, none of which JSON or a shell treats specially.
+     */
+    private String wiringRoleArn(IRole role) {
+        String path = props.getRolePath() == null ? "/" : props.getRolePath();
+        return software.amazon.awscdk.Fn.join("", List.of("arn:", stack.getPartition(), ":iam::", stack.getAccount(),
+                ":role" + path, role.getRoleName()));
     }
 
     private VeleroWiring wiring(EksCluster cluster, String bucketName, String bucketRegion, String clusterRegion,
@@ -343,7 +356,7 @@ public class VeleroBackup extends Construct {
         for (EksCluster c : clustersByName) {
             IRole role = roleByCluster.get(c.getName());
             wirings.put(c, wiring(c, bucketName, stackRegion, c.getRegion() != null ? c.getRegion() : stackRegion,
-                    roleArns.computeIfAbsent(role, IRole::getRoleArn)));
+                    roleArns.computeIfAbsent(role, this::wiringRoleArn)));
         }
         wirings.forEach((c, w) -> groups.computeIfAbsent(w, k -> new ArrayList<>()).add(c));
 

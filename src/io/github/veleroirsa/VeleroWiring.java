@@ -86,7 +86,8 @@ public record VeleroWiring(
     }
 
     /**
-     * {@return the {@code velero install} command line, for a shell: provider aws, the plugin, the
+     * {@return the {@code velero install} command line, for a POSIX shell, each argument quoted
+     * where it needs it (values known at deploy time are quoted by CloudFormation): provider aws, the plugin, the
      * bucket and its region, the snapshot location in the cluster's region (or none), the
      * node-agent for file-system backups, no credentials secret, the namespace, and the service
      * account: made and annotated by {@code velero install} when it is named {@code velero}, else
@@ -112,7 +113,7 @@ public record VeleroWiring(
         } else if (annotate) {
             args.addAll(List.of("--sa-annotations", VeleroBackup.ROLE_ARN_ANNOTATION + "=" + roleArn));
         }
-        return String.join(" ", args);
+        return Shell.command(args);
     }
 
     /**

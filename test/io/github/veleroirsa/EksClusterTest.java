@@ -34,41 +34,109 @@ class EksClusterTest {
         assertThat(c.getOidcProviderArn()).isNull();
     }
 
+    static final String HEX = "17562E53EA93EE98AA800738265ECFE1";
+
     @ParameterizedTest
     @ValueSource(strings = {
-        "http://oidc.eks.us-west-1.amazonaws.com/id/ABC",
-        "ftp://oidc.eks.us-west-1.amazonaws.com/id/ABC"})
+        "http://oidc.eks.us-west-1.amazonaws.com/id/" + HEX,
+        "ftp://oidc.eks.us-west-1.amazonaws.com/id/" + HEX})
     void failsOnASchemeOtherThanHttps(String issuer) {
-        assertThatThrownBy(() -> valid().oidcIssuer(issuer).build().check())
+        assertThatThrownBy(() -> valid().oidcIssuer(issuer).nonEksIssuer(true).build().check())
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessage("oidcIssuer: \"" + issuer + "\" is not an https URL (expected the cluster's issuer as"
-                        + " `aws eks describe-cluster --query cluster.identity.oidc.issuer` prints it, like"
-                        + " https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE)");
+                .hasMessageStartingWith("oidcIssuer: \"" + issuer + "\" is not an https URL (expected https://oidc.eks.");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "", "https://", "oidc", "https://oidc.eks.us-west-1.amazonaws.com:443/id/ABC",
-        "https://oidc.eks.us-west-1.amazonaws.com/id/ABC?x=1", "https://oidc.eks.us-west-1.amazonaws.com/id/ABC#f",
-        "https://oidc.eks.us-west-1.amazonaws.com//id", "https://OIDC.eks.us-west-1.amazonaws.com/id/ABC",
-        " https://oidc.eks.us-west-1.amazonaws.com/id/ABC", "https://oidc.eks.us-west-1.amazonaws.com/id/ABC//",
-        "https://-oidc.example.com/id"})
-    void failsOnAnIssuerThatIsNotHostAndPath(String issuer) {
+        "https://oidc.eks.us-west-2.amazonaws.com/id/" + HEX,
+        "oidc.eks.us-west-2.amazonaws.com/id/" + HEX,
+        "https://oidc.eks.us-west-2.amazonaws.com/id/" + HEX + "/",
+        "https://oidc.eks.us-gov-west-1.amazonaws.com/id/" + HEX,
+        "https://oidc.eks.ap-southeast-12.amazonaws.com/id/" + HEX,
+        "https://oidc.eks.cn-north-1.amazonaws.com.cn/id/" + HEX})
+    void acceptsAnEksIssuerAndTakesItsRegion(String issuer) {
+        EksCluster c = valid().oidcIssuer(issuer).build();
+        assertThat(c.getOidcIssuer()).isEqualTo(issuer.replaceFirst("^https://", "").replaceFirst("/$", ""));
+        assertThat(c.getRegion()).isEqualTo(issuer.replaceFirst(".*oidc\\.eks\\.", "").replaceFirst("\\.amazonaws.*", ""));
+    }
+
+    /** Each differs from an EKS issuer by one thing: none is EKS's, and without nonEksIssuer each is refused. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "https://evil.example.com/id/" + HEX,
+        "https://oidc.eks.us-west-1.amazonaws.com/id/" + HEX + "/../../x",
+        "https://oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA",
+        "https://oidc.eks.us-west-1.amazonaws.com/id/" + HEX + "0",
+        "https://oidc.eks.us-west-1.amazonaws.com/id/17562e53ea93ee98aa800738265ecfe1",
+        "https://oidc.eks.us-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+        "https://oidc.eks.us-west-1.amazonaws.com/id/" + HEX + "/x",
+        "https://oidc.eks.us-west-1.amazonaws.com/id/" + HEX + "?x=1",
+        "https://oidc.eks.us-west-1.amazonaws.com/id/" + HEX + "#f",
+        "https://oidc.eks.us-west-1.amazonaws.com:443/id/" + HEX,
+        "https://oidc.eks.us-west-1.amazonaws.com//id/" + HEX,
+        "https://oidc.eks.us-west-1.amazonaws.com/id/" + HEX + "//",
+        "https://OIDC.eks.us-west-1.amazonaws.com/id/" + HEX,
+        " https://oidc.eks.us-west-1.amazonaws.com/id/" + HEX,
+        "https://oidc.eks.us-west-1.amazonaws.com.evil.example.com/id/" + HEX,
+        "https://oidc.eks.us-west-1.amazonaws.com/ID/" + HEX,
+        "", "https://", "oidc"})
+    void failsOnAnIssuerThatIsNotEksToTheCharacterNamingBothWaysOut(String issuer) {
         assertThatThrownBy(() -> valid().oidcIssuer(issuer).build().check())
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessage("oidcIssuer: " + InvalidInputException.quote(issuer) + " is not an OIDC issuer URL"
-                        + " (expected https://, a lowercase host name and a path, with no port, query or fragment,"
-                        + " like https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE)");
+                .satisfies(e -> {
+                    InvalidInputException bad = (InvalidInputException) e;
+                    assertThat(bad.getField()).isEqualTo("oidcIssuer");
+                    assertThat(bad.getProblem()).startsWith(InvalidInputException.quote(issuer) + " is not an EKS"
+                            + " cluster's OIDC issuer").contains("/id/<32 hexadecimal digits").contains("nonEksIssuer true");
+                });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://oidc.eks.cn-north-1.amazonaws.com/id/" + HEX,
+        "https://oidc.eks.us-west-2.amazonaws.com.cn/id/" + HEX})
+    void failsOnAnEksIssuerUnderTheOtherPartitionsDomain(String issuer) {
+        assertThatThrownBy(() -> valid().oidcIssuer(issuer).nonEksIssuer(true).build().check())
+                .hasMessageStartingWith("oidcIssuer: " + InvalidInputException.quote(issuer) + " names region")
+                .hasMessageContaining("(expected the partition's domain");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://oidc.example.com", "https://kops-oidc.s3.us-east-1.amazonaws.com/prod.k8s.local",
+        "oidc.example.com/a/b-c/d_e~f.g", "https://issuer.internal.example.com/clusters/1/"})
+    void acceptsAnIssuerThatIsNotEksWithTheOptIn(String issuer) {
+        EksCluster c = valid().oidcIssuer(issuer).nonEksIssuer(true).build();
+        assertThat(c.getOidcIssuerUrl()).isEqualTo("https://" + issuer.replaceFirst("^https://", "").replaceFirst("/$", ""));
+        assertThat(c.getRegion()).as("no region: it names none").isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "https://oidc.example.com/a/../b", "https://oidc.example.com/a/./b", "https://oidc.example.com/..",
+        "https://oidc.example.com//a", "https://oidc.example.com/a//b", "https://oidc.example.com/a//",
+        "https://oidc.example.com/a?x=1", "https://oidc.example.com/a#f", "https://oidc.example.com:8443/a",
+        "https://user@oidc.example.com/a", "https://10.0.0.1/a", "https://localhost/a", "https://-oidc.example.com/id",
+        "https://OIDC.example.com/a", "https://oidc.example.com/a%2F..", "https://oidc.example.com/a b"})
+    void failsOnAnIssuerThatIsNotAnHttpsUrlOfADnsHostAndAPlainPathEvenWithTheOptIn(String issuer) {
+        assertThatThrownBy(() -> valid().oidcIssuer(issuer).nonEksIssuer(true).build().check())
+                .hasMessageStartingWith("oidcIssuer: " + InvalidInputException.quote(issuer) + " is not an OIDC issuer URL")
+                .hasMessageContaining("no port, query, fragment, empty segment, '.' or '..'");
+    }
+
+    @Test
+    void failsOnAnEksLookingHostThatIsNotAnEksIssuerEvenWithTheOptIn() {
+        String issuer = "https://oidc.eks.us-west-1.amazonaws.com/id/17562E";
+        assertThatThrownBy(() -> valid().oidcIssuer(issuer).nonEksIssuer(true).build().check())
+                .hasMessageStartingWith("oidcIssuer: " + InvalidInputException.quote(issuer) + " has an EKS issuer's host");
     }
 
     @Test
     void acceptsAnIssuerUrlOf255CharactersAndFailsOn256() {
         String prefix = "https://oidc.example.com/";
         String at255 = prefix + "a".repeat(255 - prefix.length());
-        assertThat(valid().oidcIssuer(at255).build().getOidcIssuerUrl()).hasSize(255);
-        assertThatThrownBy(() -> valid().oidcIssuer(at255 + "a").build().check())
-                .hasMessage("oidcIssuer: \"" + at255 + "a\" is 256 characters long as an https URL (expected at most"
-                        + " 255, IAM's limit for an OIDC provider URL)");
+        assertThat(valid().oidcIssuer(at255).nonEksIssuer(true).build().getOidcIssuerUrl()).hasSize(255);
+        assertThatThrownBy(() -> valid().oidcIssuer(at255 + "a").nonEksIssuer(true).build().check())
+                .hasMessageStartingWith("oidcIssuer: \"" + at255.substring(0, 200) + "\"... (256 characters) is 256"
+                        + " characters long as an https URL (expected at most 255");
     }
 
     @Test

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * CloudFormation's string intrinsics ({@code Fn::Join}, {@code Ref}, {@code Fn::GetAtt}) written
+ * CloudFormation's string intrinsics ({@code Fn::Join}, of a list or of an {@code Fn::Split}, {@code Ref}, {@code Fn::GetAtt}) written
  * out with values a test chooses, to read a template value as a person will after a deploy.
  * The one resolver of the tests.
  */
@@ -30,12 +30,17 @@ public final class Intrinsics {
         }
         if (value.has("Fn::Join")) {
             String separator = value.get("Fn::Join").get(0).asText();
-            StringBuilder out = new StringBuilder();
             JsonNode parts = value.get("Fn::Join").get(1);
-            for (int i = 0; i < parts.size(); i++) {
-                out.append(i == 0 ? "" : separator).append(resolve(parts.get(i), values));
+            java.util.List<String> list = new java.util.ArrayList<>();
+            if (parts.isObject() && parts.has("Fn::Split")) {
+                // Fn::Split's list: its source cut at every delimiter, empty pieces kept.
+                String delimiter = parts.get("Fn::Split").get(0).asText();
+                String source = resolve(parts.get("Fn::Split").get(1), values);
+                list.addAll(java.util.Arrays.asList(source.split(java.util.regex.Pattern.quote(delimiter), -1)));
+            } else {
+                parts.forEach(part -> list.add(resolve(part, values)));
             }
-            return out.toString();
+            return String.join(separator, list);
         }
         String key = value.has("Ref") ? value.get("Ref").asText()
                 : value.has("Fn::GetAtt") ? value.get("Fn::GetAtt").get(0).asText() + "." + value.get("Fn::GetAtt").get(1).asText()

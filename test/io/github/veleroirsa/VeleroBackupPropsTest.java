@@ -118,11 +118,11 @@ class VeleroBackupPropsTest {
 
     @Test
     void failsNamingTheClustersPlaceInTheListAsTheConfigurationDoes() {
-        EksCluster bad = EksCluster.builder().name("restore").oidcIssuer("http://oidc.eks.us-west-1.amazonaws.com/id/B").build();
+        EksCluster bad = EksCluster.builder().name("restore").oidcIssuer("http://oidc.eks.us-west-1.amazonaws.com/id/B0000000000000000000000000000000").build();
         assertThatThrownBy(() -> VeleroBackupProps.builder()
                 .clusters(List.of(TestApps.cluster("backup", TestApps.ISSUER_A), bad)).build())
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageStartingWith("clusters[1].oidcIssuer: \"http://oidc.eks.us-west-1.amazonaws.com/id/B\""
+                .hasMessageStartingWith("clusters[1].oidcIssuer: \"http://oidc.eks.us-west-1.amazonaws.com/id/B0000000000000000000000000000000\""
                         + " is not an https URL");
         // Nothing reads a bad cluster's values.
         assertThatThrownBy(bad::getName).hasMessageStartingWith("oidcIssuer: ");

@@ -15,10 +15,11 @@ import java.util.List;
  * @param namespace       Velero's namespace; default: the top-level {@code namespace}
  * @param serviceAccount  Velero's service account; default: the top-level {@code serviceAccount}
  * @param serviceAccounts several service accounts instead of {@code namespace} and {@code serviceAccount}
+ * @param nonEksIssuer    true for a cluster whose OIDC issuer is not EKS's (kOps, EKS Anywhere, self-managed)
  */
 public record ClusterConfig(
         String name, String oidcIssuer, String oidcProviderArn, String clusterName, String region, String role, String namespace,
-        String serviceAccount, List<ServiceAccountConfig> serviceAccounts) {
+        String serviceAccount, List<ServiceAccountConfig> serviceAccounts, Boolean nonEksIssuer) {
 
     public ClusterConfig {
         if (name == null) {

@@ -74,10 +74,13 @@ public final class ConfigLoader {
         Object file = node.tryGetContext(FILE_CONTEXT_KEY);
         if (file != null) {
             if (!(file instanceof String path) || path.isBlank()) {
-                throw new InvalidInputException(FILE_CONTEXT_KEY, describe(MAPPER.valueToTree(file))
-                        + " is not a file path (expected -c " + FILE_CONTEXT_KEY + "=path/to/config.json)");
+                String given = file instanceof String p ? quote(p) + (p.isEmpty() ? " is empty" : " is blank")
+                        : describe(MAPPER.valueToTree(file));
+                throw new InvalidInputException(FILE_CONTEXT_KEY, given + " (expected a path to a JSON file: -c "
+                        + FILE_CONTEXT_KEY + "=path/to/config.json)");
             }
-            return parse(read(Path.of(path)));
+            rejectTokens(FILE_CONTEXT_KEY, path);
+            return parse(read(Path.of(path)), FILE_CONTEXT_KEY, quote(path) + " is not valid JSON: ");
         }
         Object value = node.tryGetContext(CONTEXT_KEY);
         if (value == null) {
@@ -89,15 +92,32 @@ public final class ConfigLoader {
     }
 
     /**
-     * A note for stderr when the file is used while a {@code velero} context value is given too
-     * (in {@code cdk.json} or with {@code -c velero}): which one is used, or {@code null}.
+     * A note for stderr when the configuration file is used while a {@code velero} context value
+     * other than the one in the project's {@code cdk.json} is given too (with {@code -c velero}):
+     * that value is not used. {@code null} when there is nothing to say: {@code cdk.json} always
+     * holds a {@code velero} value, and using a file instead of it is what the file is for.
      */
     public static String sourceNote(Node node) {
         Object file = node.tryGetContext(FILE_CONTEXT_KEY);
-        return file != null && node.tryGetContext(CONTEXT_KEY) != null
-                ? "velero-irsa: configuration from " + file + " (" + FILE_CONTEXT_KEY + "); the " + CONTEXT_KEY
-                        + " context value (cdk.json or -c " + CONTEXT_KEY + ") is not used"
-                : null;
+        Object value = node.tryGetContext(CONTEXT_KEY);
+        if (file == null || value == null || sameAsCdkJson(value)) {
+            return null;
+        }
+        return "velero-irsa: configuration from " + quote(String.valueOf(file)) + " (" + FILE_CONTEXT_KEY + "); the "
+                + CONTEXT_KEY + " context value given with -c " + CONTEXT_KEY + " is not used";
+    }
+
+    /** Whether a {@code velero} context value is the one the project's {@code cdk.json} holds. */
+    private static boolean sameAsCdkJson(Object value) {
+        Path cdkJson = Path.of("cdk.json");
+        try {
+            JsonNode own = Files.isRegularFile(cdkJson) ? MAPPER.readTree(Files.readString(cdkJson)).path("context").path(CONTEXT_KEY)
+                    : null;
+            JsonNode given = value instanceof String json ? MAPPER.readTree(json) : MAPPER.valueToTree(value);
+            return own != null && own.equals(given);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Where {@link #load} reads the configuration from, in words: for messages. */
@@ -126,6 +146,11 @@ public final class ConfigLoader {
 
     /** Parses a JSON text into a checked configuration. */
     public static VeleroConfig parse(String json) {
+        return parse(json, CONTEXT_KEY, "not valid JSON: ");
+    }
+
+    /** Parses a JSON text; a syntax error is reported under {@code field}, after {@code what}. */
+    private static VeleroConfig parse(String json, String field, String what) {
         JsonNode tree;
         try {
             tree = MAPPER.readTree(json);
@@ -133,10 +158,16 @@ public final class ConfigLoader {
             JsonLocation at = e.getLocation();
             String why = e.getOriginalMessage().lines().findFirst().orElse("")
                     .replaceAll(" \\(start marker at \\[Source: .*?\\]\\)", "");
-            throw new InvalidInputException(CONTEXT_KEY, "not valid JSON: " + why
+            throw new InvalidInputException(field, what + cut(why)
                     + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
         }
         return bind(tree);
+    }
+
+    /** A parser's own words, which may quote the input: at most {@value InvalidInputException#MAX_QUOTED_LENGTH} characters. */
+    private static String cut(String text) {
+        int max = InvalidInputException.MAX_QUOTED_LENGTH;
+        return text.length() <= max ? text : text.substring(0, max) + "... (" + text.length() + " characters)";
     }
 
     /** Binds a JSON tree to a checked configuration. */
@@ -146,6 +177,12 @@ public final class ConfigLoader {
                     + " \"clusters\")");
         }
         rejectNulls(tree, "");
+        rejectTokens(tree, "");
+        if (tree.has(CONTEXT_KEY) && !tree.has("clusters")) {
+            throw new InvalidInputException(CONTEXT_KEY, "the configuration is wrapped in {\"" + CONTEXT_KEY + "\": {...}},"
+                    + " the form cdk.json's \"context\" takes (expected the configuration object itself, {\"clusters\":"
+                    + " [...], ...}, without the \"" + CONTEXT_KEY + "\" wrapper)");
+        }
         VeleroConfig config;
         try {
             config = MAPPER.treeToValue(tree, VeleroConfig.class);
@@ -154,7 +191,7 @@ public final class ConfigLoader {
                 String at = path(e.getPath());
                 throw at.isEmpty() ? bad : bad.under(at);
             }
-            throw new InvalidInputException(orRoot(path(e.getPath())), e.getOriginalMessage());
+            throw new InvalidInputException(orRoot(path(e.getPath())), cut(e.getOriginalMessage()));
         } catch (JacksonException e) {
             throw translate(tree, e);
         }
@@ -176,6 +213,47 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * CDK token syntax: aws-cdk-lib's string and list token markers ({@code ${Token[},
+     * {@code #{Token[}) and a number token written out as text ({@code -1.<digits>e+289},
+     * aws-cdk-lib's {@code STRINGIFIED_NUMBER_PATTERN}). A superset of what aws-cdk-lib's
+     * {@code Token.isUnresolved} takes for a token in a string: the markers alone suffice.
+     * Numbers need no check: every number field is a whole number, and a number token is not.
+     */
+    private static final Pattern TOKEN_SYNTAX = Pattern.compile("[$#]\\{Token\\[|-1\\.\\d{10,16}e\\+289");
+
+    /**
+     * A configuration is data: a string that aws-cdk-lib would take for a token (and so for a
+     * value known only at deploy time, which every rule lets through) is refused, names included.
+     */
+    private static void rejectTokens(JsonNode node, String at) {
+        if (node.isTextual()) {
+            rejectTokens(orRoot(at), node.textValue());
+        } else if (node.isObject()) {
+            node.properties().forEach(f -> {
+                String field = field(at, f.getKey());
+                if (TOKEN_SYNTAX.matcher(f.getKey()).find()) {
+                    throw new InvalidInputException(field, "the name " + quote(f.getKey()) + TOKEN_PROBLEM);
+                }
+                rejectTokens(f.getValue(), field);
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                rejectTokens(node.get(i), at + "[" + i + "]");
+            }
+        }
+    }
+
+    private static void rejectTokens(String field, String value) {
+        if (TOKEN_SYNTAX.matcher(value).find()) {
+            throw new InvalidInputException(field, quote(value) + TOKEN_PROBLEM);
+        }
+    }
+
+    private static final String TOKEN_PROBLEM = " holds CDK token syntax (expected plain text: a configuration is"
+            + " data, and ${Token[...]}, #{Token[...]} or -1.<digits>e+289 would be taken for a deploy-time value and"
+            + " skip every check)";
+
     private static InvalidInputException translate(JsonNode tree, JacksonException e) {
         List<JsonMappingException.Reference> refs =
                 e instanceof JsonMappingException m ? m.getPath() : List.of();
@@ -191,11 +269,16 @@ public final class ConfigLoader {
             return new InvalidInputException(orRoot(at), value + " is out of range (expected "
                     + expected(c.getTargetType()) + ")");
         }
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null && m.getTargetType().isEnum()
+                && value != null && value.isTextual()) {
+            return new InvalidInputException(orRoot(at), quote(value.textValue()) + " is not one of the allowed values"
+                    + " (expected " + expected(m.getTargetType()) + ")");
+        }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
             return new InvalidInputException(orRoot(at), describe(value) + " (expected " + expected(m.getTargetType())
                     + ")");
         }
-        return new InvalidInputException(orRoot(at), describe(value) + ": " + e.getOriginalMessage());
+        return new InvalidInputException(orRoot(at), describe(value) + ": " + cut(e.getOriginalMessage()));
     }
 
     private static String expected(Class<?> type) {

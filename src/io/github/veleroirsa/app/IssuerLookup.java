@@ -2,13 +2,12 @@ package io.github.veleroirsa.app;
 
 import static io.github.veleroirsa.InvalidInputException.quote;
 
+import io.github.veleroirsa.EksCluster;
 import io.github.veleroirsa.InvalidInputException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import software.amazon.awscdk.ContextProvider;
 import software.amazon.awscdk.GetContextKeyOptions;
 import software.amazon.awscdk.GetContextValueOptions;
@@ -30,12 +29,14 @@ final class IssuerLookup {
     static final String PROVIDER = "cc-api-provider";
     static final String TYPE_NAME = "AWS::EKS::Cluster";
     static final String PROPERTY = "OpenIdConnectIssuerUrl";
-    /** What an EKS cluster's issuer looks like, in its region. */
-    static final Pattern EKS_ISSUER = Pattern.compile(
-            "https://oidc\\.eks\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?/id/[0-9A-Fa-f]{32}/?");
 
     /** The issuers to use, in the configuration's order, and whether any lookup is still unanswered. */
-    record Result(List<String> issuers, List<String> pending) {}
+    /**
+     * @param issuers  each cluster's issuer, {@code null} where it needs none
+     * @param pending  the names of the clusters whose lookup the CLI has not answered yet
+     * @param unanswered for each of those, what is not looked up yet, as one message naming the field
+     */
+    record Result(List<String> issuers, List<String> pending, List<String> unanswered) {}
 
     private IssuerLookup() {}
 
@@ -52,6 +53,7 @@ final class IssuerLookup {
         boolean verify = Boolean.TRUE.equals(config.verifyIssuers());
         List<String> issuers = new ArrayList<>();
         List<String> pending = new ArrayList<>();
+        List<String> unanswered = new ArrayList<>();
         for (int i = 0; i < config.clusters().size(); i++) {
             ClusterConfig c = config.clusters().get(i);
             String given = c.oidcIssuer();
@@ -78,15 +80,19 @@ final class IssuerLookup {
                         + " \"portable\")");
             }
             // The cluster's region: given, else the one its given EKS issuer names, else the stack's.
-            Matcher named = given == null ? null : EKS_ISSUER.matcher(given.startsWith("https://") ? given : "https://" + given);
-            String region = c.region() != null ? c.region()
-                    : named != null && named.matches() ? named.group(1) : stack.getRegion();
+            String named = given == null ? null : EksCluster.eksIssuerRegion(given);
+            String region = c.region() != null ? c.region() : named != null ? named : stack.getRegion();
             if (Token.isUnresolved(region)) {
                 throw new InvalidInputException(where + ".region", "missing: the stack's region is not known, and"
                         + " cluster " + quote(c.name()) + " is looked up by clusterName (expected the cluster's region,"
                         + " or CDK_DEFAULT_REGION set)");
             }
             String found = lookUp(stack, i, c, region, pending);
+            if (found == null) {
+                unanswered.add(where + ".clusterName: the issuer of EKS cluster " + quote(c.clusterName()) + " (cluster "
+                        + quote(c.name()) + ") in account " + stack.getAccount() + ", region " + region + " is not looked"
+                        + " up yet");
+            }
             if (given == null) {
                 issuers.add(found != null ? found : placeholder(region, i));
             } else {
@@ -99,7 +105,7 @@ final class IssuerLookup {
                 issuers.add(given);
             }
         }
-        return new Result(issuers, pending);
+        return new Result(issuers, pending, unanswered);
     }
 
     /** The key and props of a cluster's query, as the CDK CLI writes them into cdk.context.json. */
@@ -149,8 +155,7 @@ final class IssuerLookup {
         }
         String issuer = answer instanceof List<?> list && list.size() == 1 && list.get(0) instanceof Map<?, ?> m
                 && m.get(PROPERTY) instanceof String s ? s : null;
-        Matcher form = issuer == null ? null : EKS_ISSUER.matcher(issuer);
-        if (form == null || !form.matches() || !form.group(1).equals(region)) {
+        if (issuer == null || !issuer.startsWith("https://") || !region.equals(EksCluster.eksIssuerRegion(issuer))) {
             throw new InvalidInputException(where + ".clusterName", "the lookup of EKS cluster " + quote(c.clusterName())
                     + " (cluster " + quote(c.name()) + ") in " + region + " answered " + quote(String.valueOf(answer))
                     + ", which holds no EKS issuer URL of that region (expected [{\"" + PROPERTY + "\": \"https://oidc.eks."

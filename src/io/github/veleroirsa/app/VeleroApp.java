@@ -23,8 +23,9 @@ public final class VeleroApp {
     private VeleroApp() {}
 
     public static void main(String[] args) {
+        // The CDK CLI sets CDK_CLI_VERSION for the app it runs; it answers the lookups an app reports.
         int status = run(new App(), System.getenv("CDK_DEFAULT_ACCOUNT"), System.getenv("CDK_DEFAULT_REGION"),
-                System.err);
+                System.getenv("CDK_CLI_VERSION") != null, System.err);
         if (status != 0) {
             System.exit(status);
         }
@@ -38,16 +39,19 @@ public final class VeleroApp {
      *     credentials, so a region alone pins nothing: account and partition stay pseudo
      *     parameters until the account is known.
      * @param region  the region to pin together with the account (CDK_DEFAULT_REGION)
-     * @return 0 once the template is written; 1 after a configuration mistake or a failed
-     *     synthesis, reported on {@code err} in one line, with no template written
+     * @param byCli   whether the CDK CLI runs the app (CDK_CLI_VERSION is set): it answers the
+     *     lookups the app reports as missing and runs it again. Run otherwise, an app whose
+     *     lookups are unanswered fails, since nobody will answer them
+     * @return 0 once the template is written (with lookups still to answer only when run by the
+     *     CLI); 1 after a configuration mistake or a failed synthesis, reported on {@code err} in
+     *     one line, with no template written
      */
-    public static int run(App app, String account, String region, PrintStream err) {
+    public static int run(App app, String account, String region, boolean byCli, PrintStream err) {
+        VeleroStack stack;
+        String note;
         try {
             VeleroConfig config = ConfigLoader.load(app.getNode());
-            String note = ConfigLoader.sourceNote(app.getNode());
-            if (note != null) {
-                err.println(note);
-            }
+            note = ConfigLoader.sourceNote(app.getNode());
             if (config.kmsKeyAlias() != null && account == null) {
                 throw new InvalidInputException("kmsKeyAlias", quote(config.kmsKeyAlias()) + " is looked up in the"
                         + " target account, which is not known (expected cdk run with AWS credentials, so that"
@@ -65,7 +69,7 @@ public final class VeleroApp {
             } else if (account != null) {
                 props.env(Environment.builder().account(account).region(region).build());
             }
-            new VeleroStack(app, config.stackNameOrDefault(), props.build(), config);
+            stack = new VeleroStack(app, config.stackNameOrDefault(), props.build(), config);
         } catch (InvalidInputException e) {
             err.println("velero-irsa: invalid configuration (" + ConfigLoader.source(app.getNode()) + "): "
                     + e.getMessage());
@@ -76,17 +80,32 @@ public final class VeleroApp {
             return 1;
         }
         try {
-            for (CloudFormationStackArtifact stack : app.synth().getStacks()) {
-                Path template = Path.of(stack.getTemplateFullPath());
+            var assembly = app.synth();
+            for (CloudFormationStackArtifact artifact : assembly.getStacks()) {
+                Path template = Path.of(artifact.getTemplateFullPath());
                 long size = Files.size(template);
                 if (size > MAX_TEMPLATE_BYTES) {
                     Files.delete(template);
                     err.println("velero-irsa: invalid configuration (" + ConfigLoader.source(app.getNode()) + "): clusters:"
-                            + " the template of stack " + stack.getStackName() + " is " + size + " bytes, over"
+                            + " the template of stack " + artifact.getStackName() + " is " + size + " bytes, over"
                             + " CloudFormation's limit of " + MAX_TEMPLATE_BYTES + " (expected fewer clusters per stack:"
                             + " split the list across configurations with their own stackName)");
                     return 1;
                 }
+            }
+            if (!stack.getPendingLookups().isEmpty()) {
+                if (!byCli) {
+                    // Nobody will answer the lookups: leave no template of placeholders behind.
+                    for (CloudFormationStackArtifact artifact : assembly.getStacks()) {
+                        Files.deleteIfExists(Path.of(artifact.getTemplateFullPath()));
+                    }
+                    err.println("velero-irsa: lookups not answered (" + ConfigLoader.source(app.getNode()) + "): "
+                            + stack.getPendingLookups().get(0) + " (expected cdk synth, which looks the issuers up"
+                            + " with AWS credentials and keeps them in cdk.context.json, or each cluster's oidcIssuer)");
+                    return 1;
+                }
+                // The CLI answers the lookups and runs the app again, which then says what it has to.
+                return 0;
             }
         } catch (java.io.IOException e) {
             err.println("velero-irsa: synthesis failed: " + e.getMessage());
@@ -95,6 +114,9 @@ public final class VeleroApp {
             // A construct's validation or aws-cdk-lib itself: what it says, on one line, without a stack trace.
             err.println("velero-irsa: synthesis failed: " + oneLine(e));
             return 1;
+        }
+        if (note != null) {
+            err.println(note);
         }
         return 0;
     }

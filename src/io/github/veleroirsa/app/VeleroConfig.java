@@ -241,6 +241,7 @@ public record VeleroConfig(
                 .oidcProviderArn(c.oidcProviderArn())
                 .clusterName(c.clusterName())
                 .region(c.region())
+                .nonEksIssuer(c.nonEksIssuer())
                 .role(c.role())
                 .namespace(ns)
                 .serviceAccount(sa);

@@ -1,5 +1,6 @@
 package io.github.veleroirsa.app;
 
+import io.github.veleroirsa.InvalidInputException;
 import io.github.veleroirsa.VeleroBackup;
 import io.github.veleroirsa.VeleroBackupProps;
 import java.util.List;
@@ -19,6 +20,12 @@ public class VeleroStack extends Stack {
     public static final String ROLE_ARN_ANNOTATION = VeleroBackup.ROLE_ARN_ANNOTATION;
 
     private final VeleroBackup backup;
+    private final List<String> pendingLookups;
+    /**
+     * The logical ID a template of placeholder issuers refers to and does not hold, so that
+     * CloudFormation refuses to deploy it.
+     */
+    public static final String NOT_LOOKED_UP = "OidcIssuersNotLookedUpRunCdkSynthWithCredentials";
     /** CloudFormation's limit on the resources of one stack. */
     public static final int MAX_RESOURCES = 500;
 
@@ -30,15 +37,23 @@ public class VeleroStack extends Stack {
         IssuerLookup.Result issuers = IssuerLookup.resolve(this, config,
                 !config.portable() && !Token.isUnresolved(getAccount()));
         VeleroBackupProps built = config.toBackupProps(this, issuers.issuers());
+        this.pendingLookups = issuers.unanswered();
         if (!issuers.pending().isEmpty()) {
             // The first pass, before the CDK CLI has answered the lookups: placeholder issuers. The
-            // CLI synthesizes again with the answers; this template, kept anyway, cannot be deployed.
+            // CLI synthesizes again with the answers; should it fail to, the template it leaves
+            // behind must not deploy. CloudFormation refuses a template that refers to a resource
+            // or parameter it does not hold ("Template format error: Unresolved resource
+            // dependencies"; cfn-lint's E1012), before it creates or changes anything: the
+            // output below refers to one. The rule says why, to whoever reads the template.
+            String why = "The OIDC issuers of " + InvalidInputException.names(issuers.pending()) + " were not looked"
+                    + " up yet: synthesize with the CDK CLI and AWS credentials (cdk synth), which looks them up and"
+                    + " keeps them in cdk.context.json";
             CfnRule.Builder.create(this, "IssuersNotLookedUp").assertions(List.of(CfnRuleAssertion.builder()
                     .assertValue(Fn.conditionEquals("looked-up", "not-looked-up"))
-                    .assertDescription("The OIDC issuers of " + String.join(", ", issuers.pending()) + " were not looked"
-                            + " up yet: synthesize with the CDK CLI and AWS credentials (cdk synth), which looks them"
-                            + " up and keeps them in cdk.context.json")
+                    .assertDescription(why)
                     .build())).build();
+            CfnOutput.Builder.create(this, "IssuersNotLookedUpOutput").description(why)
+                    .value(Fn.ref(NOT_LOOKED_UP)).build();
         }
         this.backup = new VeleroBackup(this, "Velero", built);
         // Counted with the metadata resource the CDK adds at synthesis.
@@ -70,6 +85,14 @@ public class VeleroStack extends Stack {
 
     private void output(String id, String description, String value) {
         CfnOutput.Builder.create(this, id).description(description).value(value).build();
+    }
+
+    /**
+     * {@return what is still to be looked up, one message naming the field per cluster; empty
+     * once the CDK CLI has answered every lookup}
+     */
+    public List<String> getPendingLookups() {
+        return pendingLookups;
     }
 
     /** The construct inside, for tests and for apps that extend this stack. */

@@ -23,12 +23,17 @@ record AppRun(int status, String err, Path outdir) {
     }
 
     static AppRun of(Map<String, Object> context, String account, String region) {
+        return of(context, account, region, true);
+    }
+
+    /** As {@link #of(Map, String, String)}; {@code byCli} false runs the app as {@code java} would, outside the CDK CLI. */
+    static AppRun of(Map<String, Object> context, String account, String region, boolean byCli) {
         try {
             Path outdir = Files.createTempDirectory("velero-irsa-test");
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int status;
             try (PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-                status = VeleroApp.run(TestApps.app(context, outdir), account, region, errStream);
+                status = VeleroApp.run(TestApps.app(context, outdir), account, region, byCli, errStream);
             }
             return new AppRun(status, err.toString(StandardCharsets.UTF_8), outdir);
         } catch (IOException e) {

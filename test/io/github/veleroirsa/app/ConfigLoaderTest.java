@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ConfigLoaderTest {
-    static final String A = "'name':'backup','oidcIssuer':'https://oidc.eks.us-west-1.amazonaws.com/id/AAAA'";
-    static final String B = "'name':'restore','oidcIssuer':'oidc.eks.us-west-1.amazonaws.com/id/BBBB/'";
+    static final String A = "'name':'backup','oidcIssuer':'https://oidc.eks.us-west-1.amazonaws.com/id/AAAA0000000000000000000000000000'";
+    static final String B = "'name':'restore','oidcIssuer':'oidc.eks.us-west-1.amazonaws.com/id/BBBB0000000000000000000000000000/'";
 
     /** A config written with single quotes, for readability. */
     private static VeleroConfig parse(String singleQuoted) {
@@ -46,7 +46,7 @@ class ConfigLoaderTest {
         assertThat(p.getNoncurrentVersionExpiration().toDays()).isEqualTo(30);
         assertThat(p.getBucketName()).isNull();
         assertThat(p.getClusters()).containsExactly(EksCluster.builder().name("backup")
-                .oidcIssuer("oidc.eks.us-west-1.amazonaws.com/id/AAAA").namespace("velero").serviceAccount("velero")
+                .oidcIssuer("oidc.eks.us-west-1.amazonaws.com/id/AAAA0000000000000000000000000000").namespace("velero").serviceAccount("velero")
                 .build());
     }
 
@@ -63,13 +63,13 @@ class ConfigLoaderTest {
         VeleroConfig c = parse("{'stackName':'VeleroProd','bucketName':'acme-velero','encryption':'KMS',"
                 + "'kmsKeyArn':'arn:aws:kms:us-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',"
                 + "'noncurrentVersionExpirationDays':7,'clusters':[{" + A + ",'oidcProviderArn':"
-                + "'arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-1.amazonaws.com/id/AAAA'}]}");
+                + "'arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-1.amazonaws.com/id/AAAA0000000000000000000000000000'}]}");
         assertThat(c.stackNameOrDefault()).isEqualTo("VeleroProd");
         VeleroBackupProps p = build(c);
         assertThat(p.getBucketName()).isEqualTo("acme-velero");
         assertThat(p.getEncryption()).isEqualTo(BackupEncryption.KMS);
         assertThat(p.getNoncurrentVersionExpiration().toDays()).isEqualTo(7);
-        assertThat(p.getClusters().get(0).getOidcProviderArn()).endsWith("/id/AAAA");
+        assertThat(p.getClusters().get(0).getOidcProviderArn()).endsWith("/id/AAAA0000000000000000000000000000");
         assertThat(c.kmsKeyArn()).endsWith("1234567890ab");
     }
 
@@ -102,7 +102,7 @@ class ConfigLoaderTest {
                 Arguments.of("{'clusters':[]}", "clusters: [] is empty (expected at least one cluster)"),
                 Arguments.of("{'clusters':{'name':'backup'}}",
                         "clusters: {\"name\":\"backup\"} is an object (expected a list)"),
-                Arguments.of("{'clusters':[{'oidcIssuer':'oidc.eks.us-west-1.amazonaws.com/id/AAAA'}]}",
+                Arguments.of("{'clusters':[{'oidcIssuer':'oidc.eks.us-west-1.amazonaws.com/id/AAAA0000000000000000000000000000'}]}",
                         "clusters[0].name: missing (expected a stable name for the cluster, like \"backup\")"),
                 Arguments.of("{'clusters':[{" + A + "},{'name':'restore'}]}",
                         "clusters[1].oidcIssuer: missing (expected the cluster's issuer as"
@@ -133,7 +133,7 @@ class ConfigLoaderTest {
                 Arguments.of("{'clusters':[{" + A + "}],'bucketName':['a']}",
                         "bucketName: [\"a\"] is a list (expected a string)"),
                 Arguments.of("{'clusters':[{" + A + "}],'encryption':'kms-ish'}",
-                        "encryption: \"kms-ish\" is a string (expected one of \"S3_MANAGED\", \"KMS\")"),
+                        "encryption: \"kms-ish\" is not one of the allowed values (expected one of \"S3_MANAGED\", \"KMS\")"),
                 Arguments.of("{'clusters':[{" + A + ",'serviceAcount':'velero'}]}",
                         "clusters[0].serviceAcount: unknown field (expected one of: " + String.join(", ",
                                 ReadmeConfigTableTest.documented("clusters[].")) + "; did you mean"
@@ -145,18 +145,18 @@ class ConfigLoaderTest {
                         "zzz: unknown field (expected one of: " + String.join(", ",
                                 ReadmeConfigTableTest.documented("")) + ")"),
                 Arguments.of("{'clusters':[{'name':'a','oidcIssuer':'arn:aws:iam::111122223333:oidc-provider/"
-                                + "oidc.eks.us-west-1.amazonaws.com/id/A'}]}",
+                                + "oidc.eks.us-west-1.amazonaws.com/id/A0000000000000000000000000000000'}]}",
                         "clusters[0].oidcIssuer: \"arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-1"
-                                + ".amazonaws.com/id/A\" is an ARN, not an issuer URL (expected the cluster's issuer,"
-                                + " like https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE;"
+                                + ".amazonaws.com/id/A0000000000000000000000000000000\" is an ARN, not an issuer URL (expected the cluster's issuer,"
+                                + " like https://oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF;"
                                 + " an existing OIDC provider's ARN goes in oidcProviderArn, beside the issuer)"),
                 Arguments.of("{'clusters':[{" + A + "}],'encryption':true}",
                         "encryption: true is a boolean (expected one of \"S3_MANAGED\", \"KMS\")"),
-                Arguments.of("{'clusters':[{'name':'backup','oidcIssuer':'http://oidc.eks.us-west-1.amazonaws.com/id/A'}]}",
-                        "clusters[0].oidcIssuer: \"http://oidc.eks.us-west-1.amazonaws.com/id/A\" is not an https URL"
-                                + " (expected the cluster's issuer as `aws eks describe-cluster --query"
-                                + " cluster.identity.oidc.issuer` prints it, like"
-                                + " https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE)"),
+                Arguments.of("{'clusters':[{'name':'backup','oidcIssuer':'http://oidc.eks.us-west-1.amazonaws.com/id/A0000000000000000000000000000000'}]}",
+                        "clusters[0].oidcIssuer: \"http://oidc.eks.us-west-1.amazonaws.com/id/A0000000000000000000000000000000\" is not an https URL"
+                                + " (expected https://oidc.eks.<region>.amazonaws.com/id/<32 hexadecimal digits, upper"
+                                + " case> (.amazonaws.com.cn in China's regions) and nothing after it, as `aws eks"
+                                + " describe-cluster --query cluster.identity.oidc.issuer` prints it)"),
                 Arguments.of("{'clusters':[{" + A + "},{" + B + ",'namespace':'Velero_NS'}]}",
                         "clusters[1].namespace: \"Velero_NS\" is not a valid namespace (expected a DNS-1123 label: at"
                                 + " most 63 lowercase letters, digits and '-', starting and ending with a letter or"
@@ -175,8 +175,8 @@ class ConfigLoaderTest {
                 Arguments.of("{'clusters':[{" + A + "},{" + A + "}]}",
                         "clusters[1].name: \"backup\" is the name of clusters[0] too (expected unique cluster names)"),
                 Arguments.of("{'clusters':[{" + A + "},{'name':'restore','oidcIssuer':"
-                                + "'oidc.eks.us-west-1.amazonaws.com/id/AAAA/'}]}",
-                        "clusters[1].oidcIssuer: \"oidc.eks.us-west-1.amazonaws.com/id/AAAA\" is the issuer of"
+                                + "'oidc.eks.us-west-1.amazonaws.com/id/AAAA0000000000000000000000000000/'}]}",
+                        "clusters[1].oidcIssuer: \"oidc.eks.us-west-1.amazonaws.com/id/AAAA0000000000000000000000000000\" is the issuer of"
                                 + " clusters[0] (\"backup\") too (expected one entry per cluster: IAM holds one OIDC"
                                 + " provider per issuer)"),
                 Arguments.of("{'bucketName':'Velero_Backups','clusters':[{" + A + "}]}",

@@ -15,7 +15,7 @@ import software.amazon.awscdk.assertions.Template;
 /** The app as {@code cdk synth} runs it, on the real cdk.json configuration and on variants. */
 class VeleroAppTest {
     static final String KEY_ARN = "arn:aws:kms:us-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-    static final String ONE_CLUSTER = "{\"clusters\":[{\"name\":\"backup\",\"oidcIssuer\":\"o.example.com/id/1\"}]";
+    static final String ONE_CLUSTER = "{\"clusters\":[{\"name\":\"backup\",\"oidcIssuer\":\"oidc.eks.us-west-2.amazonaws.com/id/00000000000000000000000000000001\"}]";
 
     static AppRun defaults;
     static Template defaultTemplate;
@@ -34,8 +34,8 @@ class VeleroAppTest {
         newKey = AppRun.of(ONE_CLUSTER + ",\"encryption\":\"KMS\",\"stackName\":\"VeleroKms\"}", null, null);
         existingKey = AppRun.of(ONE_CLUSTER + ",\"kmsKeyArn\":\"" + KEY_ARN + "\"}", null, null);
         pinned = AppRun.of(ONE_CLUSTER + "}", "111122223333", "eu-west-1");
-        bad = AppRun.of("{\"clusters\":[{\"name\":\"backup\",\"oidcIssuer\":\"o.example.com/id/1\"},"
-                + "{\"name\":\"restore\",\"oidcIssuer\":\"http://o.example.com/id/2\"}]}", null, null);
+        bad = AppRun.of("{\"clusters\":[{\"name\":\"backup\",\"oidcIssuer\":\"oidc.eks.us-west-2.amazonaws.com/id/00000000000000000000000000000001\"},"
+                + "{\"name\":\"restore\",\"oidcIssuer\":\"http://oidc.eks.us-west-2.amazonaws.com/id/00000000000000000000000000000002\"}]}", null, null);
         badFile = AppRun.of(Map.of("veleroConfigFile", "test/no-such-config.json"), null, null);
     }
 
@@ -102,7 +102,7 @@ class VeleroAppTest {
         assertThat(pinned.status()).isZero();
         JsonNode federated = TestApps.only(pinned.cdkTemplate("VeleroBackup"), "AWS::IAM::Role")
                 .at("/Properties/AssumeRolePolicyDocument/Statement/0/Principal/Federated");
-        assertThat(federated.asText()).isEqualTo("arn:aws:iam::111122223333:oidc-provider/o.example.com/id/1");
+        assertThat(federated.asText()).isEqualTo("arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/00000000000000000000000000000001");
         assertThat(pinned.json("manifest.json").at("/artifacts/VeleroBackup/environment").asText())
                 .isEqualTo("aws://111122223333/eu-west-1");
     }
@@ -111,9 +111,10 @@ class VeleroAppTest {
     void badConfigExitsNonZeroWithOneLineAndNoStackTrace() {
         assertThat(bad.status()).isEqualTo(1);
         assertThat(bad.err()).isEqualTo("velero-irsa: invalid configuration (context velero): clusters[1].oidcIssuer:"
-                + " \"http://o.example.com/id/2\" is not an https URL (expected the cluster's issuer as `aws eks"
-                + " describe-cluster --query cluster.identity.oidc.issuer` prints it, like"
-                + " https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE)"
+                + " \"http://oidc.eks.us-west-2.amazonaws.com/id/00000000000000000000000000000002\" is not an https URL"
+                + " (expected https://oidc.eks.<region>.amazonaws.com/id/<32 hexadecimal digits, upper case>"
+                + " (.amazonaws.com.cn in China's regions) and nothing after it, as `aws eks describe-cluster --query"
+                + " cluster.identity.oidc.issuer` prints it)"
                 + System.lineSeparator());
     }
 
@@ -131,13 +132,31 @@ class VeleroAppTest {
     }
 
     @Test
-    void aConfigFileBesideTheVeleroContextIsUsedAndTheNoteSaysSo() {
+    void aConfigFileBesideAVeleroContextValueGivenWithDashCIsUsedAndTheNoteSaysSo() {
         AppRun both = AppRun.of(Map.of("veleroConfigFile", "test/configs/one-cluster.json",
                 "velero", "{\"clusters\":[]}"), null, null);
         assertThat(both.status()).isZero();
-        assertThat(both.err()).isEqualTo("velero-irsa: configuration from test/configs/one-cluster.json"
-                + " (veleroConfigFile); the velero context value (cdk.json or -c velero) is not used\n");
+        assertThat(both.err()).isEqualTo("velero-irsa: configuration from \"test/configs/one-cluster.json\""
+                + " (veleroConfigFile); the velero context value given with -c velero is not used\n");
         assertThat(both.template("VeleroBackup").get("Outputs").has("WiringProd")).isTrue();
+    }
+
+    @Test
+    void aConfigFileBesideCdkJsonsOwnVeleroValueIsUsedWithoutANote() {
+        // What every synth with a file passes: cdk.json's own velero value, which the file replaces.
+        AppRun both = AppRun.of(Map.of("veleroConfigFile", "test/configs/one-cluster.json",
+                "velero", TestApps.cdkJson().at("/context/velero")), null, null);
+        assertThat(both.status()).isZero();
+        assertThat(both.err()).isEmpty();
+    }
+
+    @Test
+    void theNoteIsPrintedOnceOnlyAfterTheLookupsAreAnswered() {
+        // The CLI's first pass, with a lookup to answer: no note (the pass that follows prints it).
+        AppRun first = AppRun.of(Map.of("veleroConfigFile", "test/lookup/clusters-by-name.json",
+                "velero", "{\"clusters\":[]}"), "111122223333", "us-west-2");
+        assertThat(first.status()).isZero();
+        assertThat(first.err()).isEmpty();
     }
 
     @Test
@@ -147,7 +166,7 @@ class VeleroAppTest {
         // Something in the app that only synthesis finds wrong: a failing construct validation.
         new software.constructs.Construct(app, "Broken").getNode().addValidation(() -> List.of("a planted problem"));
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int status = VeleroApp.run(app, null, null, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        int status = VeleroApp.run(app, null, null, true, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
         assertThat(status).isEqualTo(1);
         assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
                 .startsWith("velero-irsa: synthesis failed: ").contains("a planted problem").hasLineCount(1)
@@ -164,7 +183,7 @@ class VeleroAppTest {
         // The stack's name taken already: aws-cdk-lib refuses the second construct of that name.
         new software.constructs.Construct(app, "VeleroBackup");
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int status = VeleroApp.run(app, null, null, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        int status = VeleroApp.run(app, null, null, true, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
         assertThat(status).isEqualTo(1);
         assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
                 .startsWith("velero-irsa: the stack could not be built: ").contains("VeleroBackup").hasLineCount(1)

@@ -147,7 +147,8 @@ class WiringClientsTest {
 
     /** What one configuration says a cluster gets, read from the file with the README's defaults. */
     record Expected(String cluster, String namespace, String serviceAccount, boolean annotated, String bucket,
-            String snapshotRegion, boolean nodeAgent, boolean allVolumesFromFileSystem, String pluginImage) {
+            String snapshotRegion, boolean nodeAgent, boolean allVolumesFromFileSystem, String pluginImage,
+            String roleArn) {
         static Expected of(JsonNode config, JsonNode cluster) {
             String namespace = text(config, "namespace", "velero");
             String serviceAccount = text(config, "serviceAccount", "velero");
@@ -173,7 +174,16 @@ class WiringClientsTest {
             return new Expected(cluster.get("name").asText(), namespace, serviceAccount,
                     !"POD_IDENTITY".equals(text(config, "identity", "IRSA")),
                     text(config, "existingBucketName", WiringOutputs.BUCKET), ebs ? region : null, fsb, fsb && !ebs,
-                    text(config, "veleroPluginImage", "velero/velero-plugin-for-aws:v1.14.0"));
+                    text(config, "veleroPluginImage", "velero/velero-plugin-for-aws:v1.14.0"), roleArn(config, cluster));
+        }
+
+        /** The role's ARN as IAM gives it: the README's role names (roleName, roleName-role) under rolePath. */
+        static String roleArn(JsonNode config, JsonNode cluster) {
+            String role = cluster.has("role") ? cluster.get("role").asText()
+                    : "PER_CLUSTER".equals(text(config, "roles", "SHARED")) ? cluster.get("name").asText() : null;
+            String name = !config.has("roleName") ? WiringOutputs.ROLE_NAME
+                    : config.get("roleName").asText() + (role == null ? "" : "-" + role);
+            return "arn:aws:iam::111122223333:role" + text(config, "rolePath", "/") + name;
         }
 
         private static String text(JsonNode node, String field, String otherwise) {
@@ -186,7 +196,7 @@ class WiringClientsTest {
         String command = "velero install --provider aws --plugins velero/velero-plugin-for-aws:v1.14.0 --bucket b"
                 + " --no-secret --use-volume-snapshots=false"
                 + " --namespace " + want.namespace
-                + (want.annotated ? " --sa-annotations " + ROLE_ANNOTATION + "=" + WiringOutputs.ROLE_ARN : "")
+                + (want.annotated ? " --sa-annotations " + ROLE_ANNOTATION + "=" + want.roleArn : "")
                 + " --dry-run -o yaml";
         List<JsonNode> made = new ArrayList<>();
         for (JsonNode item : items(velero(command))) {
@@ -225,7 +235,7 @@ class WiringClientsTest {
         JsonNode account = only(what, objects, "ServiceAccount", want.serviceAccount, want.namespace);
         JsonNode annotation = account.at("/metadata/annotations").path(ROLE_ANNOTATION);
         if (want.annotated) {
-            assertThat(annotation.asText()).as(what + ": the role annotation").isEqualTo(WiringOutputs.ROLE_ARN);
+            assertThat(annotation.asText()).as(what + ": the role annotation").isEqualTo(want.roleArn);
         } else {
             assertThat(annotation.isMissingNode()).as(what + ": no role annotation with Pod Identity").isTrue();
         }

@@ -17,7 +17,8 @@ import java.util.Map;
  */
 final class WiringOutputs {
     static final String BUCKET = "velero-backups-sample";
-    static final String ROLE_ARN = "arn:aws:iam::111122223333:role/velero/VeleroBackup-Role-SAMPLE";
+    /** The name CloudFormation gives a role without a RoleName, in these samples. */
+    static final String ROLE_NAME = "VeleroBackup-Role-SAMPLE";
     static final String REGION = Intrinsics.SAMPLE.get("AWS::Region");
 
     private WiringOutputs() {}
@@ -28,10 +29,15 @@ final class WiringOutputs {
             return Intrinsics.SAMPLE.get(key);
         }
         String logicalId = key.endsWith(".Arn") ? key.substring(0, key.length() - 4) : key;
-        String type = template.at("/Resources/" + logicalId + "/Type").asText();
+        JsonNode resource = template.at("/Resources/" + logicalId);
+        String type = resource.path("Type").asText();
+        // A role's name and ARN as IAM gives them: its RoleName (else a generated one) under its Path.
+        String roleName = resource.at("/Properties/RoleName").asText(ROLE_NAME);
         return switch (type + (key.endsWith(".Arn") ? ".Arn" : "")) {
             case "AWS::S3::Bucket" -> BUCKET;
-            case "AWS::IAM::Role.Arn" -> ROLE_ARN;
+            case "AWS::IAM::Role" -> roleName;
+            case "AWS::IAM::Role.Arn" -> "arn:aws:iam::111122223333:role" + resource.at("/Properties/Path").asText("/")
+                    + roleName;
             default -> throw new AssertionError("no sample value for " + key + " (" + type + ")");
         };
     }
