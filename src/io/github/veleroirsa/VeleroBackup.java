@@ -305,8 +305,13 @@ public class VeleroBackup extends Construct {
      */
     private String wiringRoleArn(IRole role) {
         String path = props.getRolePath() == null ? "/" : props.getRolePath();
-        return software.amazon.awscdk.Fn.join("", List.of("arn:", stack.getPartition(), ":iam::", stack.getAccount(),
-                ":role" + path, role.getRoleName()));
+        // A name given in the props is written as given (the velero CLI's flags must see its commas).
+        String key = roles.entrySet().stream().filter(e -> e.getValue() == role).map(Map.Entry::getKey).findFirst()
+                .orElseThrow();
+        String given = props.roleName(key);
+        // Concatenated, not Fn.join: the literal parts stay visible to the quoting of the wiring.
+        return "arn:" + stack.getPartition() + ":iam::" + stack.getAccount() + ":role" + path
+                + (given != null ? given : role.getRoleName());
     }
 
     private VeleroWiring wiring(EksCluster cluster, String bucketName, String bucketRegion, String clusterRegion,

@@ -111,9 +111,22 @@ public record VeleroWiring(
         if (!installMakesServiceAccount()) {
             args.addAll(List.of("--service-account-name", serviceAccount));
         } else if (annotate) {
-            args.addAll(List.of("--sa-annotations", VeleroBackup.ROLE_ARN_ANNOTATION + "=" + roleArn));
+            args.addAll(List.of("--sa-annotations", csvField(VeleroBackup.ROLE_ARN_ANNOTATION + "=" + roleArn)));
         }
         return Shell.command(args);
+    }
+
+    /**
+     * One {@code key=value} of a map flag of the velero CLI ({@code --sa-annotations}), which
+     * reads its value as a line of CSV: a pair with a comma or a double quote in it (a role path
+     * or name may hold both) is quoted as CSV quotes a field, {@code "} doubled. The parts of a
+     * role's ARN known only at deploy time (partition, account, a generated name) hold neither.
+     */
+    static String csvField(String pair) {
+        if (pair.indexOf(',') < 0 && pair.indexOf('"') < 0 && pair.indexOf('\n') < 0 && pair.indexOf('\r') < 0) {
+            return pair;
+        }
+        return "\"" + pair.replace("\"", "\"\"") + "\"";
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +38,11 @@ class BadInputSweepTest {
     /** Every field the README documents, so that the sweep reaches each one. */
     static final List<String> TOP_FIELDS = ReadmeConfigTableTest.documented("");
     static final List<String> CLUSTER_FIELDS = ReadmeConfigTableTest.documented("clusters[].");
+
+    @BeforeAll
+    static void theRealClients() throws IOException {
+        ShellSafeWiringTest.clientsAndAFakeVelero();
+    }
 
     @Test
     void everyConfigSynthesizesOrNamesTheBadField() throws IOException {
@@ -70,8 +76,10 @@ class BadInputSweepTest {
         try {
             if (run.status() == 0) {
                 assertThat(run.err()).as(where).isEmpty();
-                assertThat(run.files()).as(where)
-                        .contains(ConfigLoader.bind(config).stackNameOrDefault() + ".template.json");
+                String stack = ConfigLoader.bind(config).stackNameOrDefault();
+                assertThat(run.files()).as(where).contains(stack + ".template.json");
+                WiringOutputs.byCluster(run.template(stack)).values().stream().distinct()
+                        .forEach(wiring -> pastedIntoSh(wiring, where));
                 return true;
             }
             assertThat(run.status()).as(where).isEqualTo(1);
@@ -86,6 +94,37 @@ class BadInputSweepTest {
             try (var files = Files.walk(run.outdir())) {
                 files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /**
+     * A synthesized draw's {@code veleroInstall}, pasted into {@code sh}: {@code sh -n} accepts it,
+     * and the program gets the wiring's own values as single arguments (a fake velero prints them);
+     * where quoting mattered, the real velero CLI renders the service account, its annotation and
+     * the backup location from it.
+     */
+    static void pastedIntoSh(JsonNode wiring, String where) {
+        String command = wiring.get("veleroInstall").asText();
+        try {
+            ShellSafeWiringTest.syntaxIsValid(command);
+            List<String> args = ShellSafeWiringTest.argumentsInSh(command, Files.createTempDirectory("paste"));
+            assertThat(args.get(args.indexOf("--namespace") + 1)).as(where).isEqualTo(wiring.get("namespace").asText());
+            String bucket = wiring.at("/helmValues/configuration/backupStorageLocation/0/bucket").asText();
+            assertThat(args.get(args.indexOf("--bucket") + 1)).as(where).isEqualTo(bucket);
+            if (command.contains("'") || command.contains("\"")) {
+                List<JsonNode> objects = WiringClientsTest.items(WiringClientsTest.run(List.of("sh", "-c",
+                        command + " --dry-run -o yaml")));
+                String namespace = wiring.get("namespace").asText();
+                assertThat(WiringClientsTest.only(where, objects, "BackupStorageLocation", "default", namespace)
+                        .at("/spec/objectStorage/bucket").asText()).as(where).isEqualTo(bucket);
+                if (wiring.has("roleArn") && !wiring.has("serviceAccountManifest")) {
+                    assertThat(WiringClientsTest.only(where, objects, "ServiceAccount", "velero", namespace)
+                            .at("/metadata/annotations").path("eks.amazonaws.com/role-arn").asText()).as(where)
+                            .isEqualTo(wiring.get("roleArn").asText());
+                }
+            }
+        } catch (Exception e) {
+            throw new AssertionError(where + ": " + e, e);
         }
     }
 
@@ -165,7 +204,11 @@ class BadInputSweepTest {
                 "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1",
                 "velero-backups-111122223333", "Velero_Backups", "a".repeat(300), "x".repeat(10_000),
                 "\u0000", "\t", "line\nbreak", "é", "\uD83E\uDD80", "\u202Eevil", "e\u0301", "\uFEFFbom",
-                "${AWS::AccountId}", "{\"Ref\":\"AWS::AccountId\"}", "eu-central-1", "us-west-2 ");
+                "${AWS::AccountId}", "{\"Ref\":\"AWS::AccountId\"}", "eu-central-1", "us-west-2 ",
+                // Token syntax, and a shell's special characters (the role paths among them are valid).
+                "x;touch PWNED;${Token[AWS.AccountId.1]}", "#{Token[TOKEN.1]}", "-1.8881545897087626e+289",
+                "${Token[TOKEN.7]}", "$(touch PWNED)", "a'b", "`id`", "/a'b\"c$d\\e/", "/x;y&z|w/", "/$(id)/",
+                "/a,b=c/");
         static final List<String> NEAR_MISSES = List.of("bucket", "Namespace", "serviceaccount", "identity", "",
                 "clusters ", "$ref");
         final Random random;
