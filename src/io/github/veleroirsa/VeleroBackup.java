@@ -47,6 +47,8 @@ public class VeleroBackup extends Construct {
     private final IManagedPolicy policy;
     private final Map<String, IRole> roles;
     private final Map<String, IRole> roleByCluster;
+    /** Each cluster's role ARN as its wiring prints it ({@link #wiringRoleArn}), by cluster name. */
+    private final Map<String, String> wiringRoleArns = new java.util.HashMap<>();
     private final Map<String, IOidcProvider> oidcProviders;
     private final Map<String, CfnPodIdentityAssociation> podIdentityAssociations;
     private final VeleroBackupProps props;
@@ -122,8 +124,10 @@ public class VeleroBackup extends Construct {
                     : "Assumed by Velero on the EKS clusters of role " + name + " (velero-irsa)", policy, boundary, this::issuerConditions);
             trustPolicies.put(name, role.getAssumeRolePolicy());
             statementCounts.put(name, e.getValue().statementCount());
+            String wiringArn = wiringRoleArn(name, role);
             for (EksCluster cluster : props.getClustersByRole().get(name)) {
                 byCluster.put(cluster.getName(), role);
+                wiringRoleArns.put(cluster.getName(), wiringArn);
                 // The role names its clusters' providers in its trust: it waits for them.
                 if (created.containsKey(cluster.getName())) {
                     role.getNode().addDependency(created.get(cluster.getName()));
@@ -293,7 +297,7 @@ public class VeleroBackup extends Construct {
         String stackRegion = stack.getRegion();
         return wiring(cluster, bucket.getBucketName(), stackRegion,
                 cluster.getRegion() != null ? cluster.getRegion() : stackRegion,
-                wiringRoleArn(roleByCluster.get(cluster.getName())));
+                wiringRoleArns.get(cluster.getName()));
     }
 
     /**
@@ -303,13 +307,11 @@ public class VeleroBackup extends Construct {
      * the output escapes; the parts known at deploy time are characters AWS allows in a
      * partition, an account ID and a role name, none of which JSON or a shell treats specially.
      */
-    private String wiringRoleArn(IRole role) {
+    private String wiringRoleArn(String name, IRole role) {
         String path = props.getRolePath() == null ? "/" : props.getRolePath();
-        // A name given in the props is written as given (the velero CLI's flags must see its commas).
-        String key = roles.entrySet().stream().filter(e -> e.getValue() == role).map(Map.Entry::getKey).findFirst()
-                .orElseThrow();
-        String given = props.roleName(key);
-        // Concatenated, not Fn.join: the literal parts stay visible to the quoting of the wiring.
+        // A name given in the props is written as given (the velero CLI's flags must see its commas);
+        // concatenated, not Fn.join, so that the literal parts stay visible to the wiring's quoting.
+        String given = props.roleName(name);
         return "arn:" + stack.getPartition() + ":iam::" + stack.getAccount() + ":role" + path
                 + (given != null ? given : role.getRoleName());
     }
@@ -356,12 +358,10 @@ public class VeleroBackup extends Construct {
         // The deploy-time values once, not once per cluster: each is a call into jsii.
         String bucketName = bucket.getBucketName();
         String stackRegion = stack.getRegion();
-        Map<IRole, String> roleArns = new java.util.IdentityHashMap<>();
         Map<EksCluster, VeleroWiring> wirings = new LinkedHashMap<>();
         for (EksCluster c : clustersByName) {
-            IRole role = roleByCluster.get(c.getName());
             wirings.put(c, wiring(c, bucketName, stackRegion, c.getRegion() != null ? c.getRegion() : stackRegion,
-                    roleArns.computeIfAbsent(role, this::wiringRoleArn)));
+                    wiringRoleArns.get(c.getName())));
         }
         wirings.forEach((c, w) -> groups.computeIfAbsent(w, k -> new ArrayList<>()).add(c));
 
