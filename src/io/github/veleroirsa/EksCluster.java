@@ -11,7 +11,7 @@ import software.amazon.awscdk.services.iam.IOpenIdConnectProvider;
  * One EKS cluster whose Velero may assume the backup role: its OIDC issuer and the Kubernetes
  * service account Velero runs as.
  *
- * <p>Immutable; build it with {@link #builder()}. Every value is checked by {@link Builder#build()}.
+ * <p>Immutable; build it with {@link #builder()}, which checks every value and throws at once.
  */
 public final class EksCluster {
     /** The namespace Velero's own install uses. */
@@ -26,93 +26,59 @@ public final class EksCluster {
     private final String region;
     private final String role;
     private final List<ServiceAccount> serviceAccounts;
-    /** The first value that broke a rule, or {@code null}: reported with the cluster's index by the props. */
-    private final InvalidInputException problem;
     /** The OIDC provider of a cluster of the same app ({@link #fromCluster}), read when IRSA needs it. */
     private final Supplier<IOpenIdConnectProvider> clusterProvider;
     /** The ARN of a cluster of the same app, or {@code null}: built from the name and region. */
     private final String clusterArn;
 
-    private EksCluster(Checked c, InvalidInputException problem, Builder b) {
+    /** Checks every value of the builder by its rule; the first that breaks one is thrown at once. */
+    private EksCluster(Builder b) {
         this.clusterProvider = b.clusterProvider;
         this.clusterArn = b.clusterArn;
-        this.name = c == null ? null : c.name;
-        this.oidcIssuer = c == null ? null : c.oidcIssuer;
-        this.oidcProviderArn = c == null ? null : c.oidcProviderArn;
-        this.clusterName = c == null ? null : c.clusterName;
-        this.region = c == null ? null : c.region;
-        this.role = c == null ? null : c.role;
-        this.serviceAccounts = c == null ? null : c.serviceAccounts;
-        this.problem = problem;
-    }
-
-    /** A builder's values, each checked by its rule. */
-    private record Checked(String name, String oidcIssuer, String oidcProviderArn, String clusterName, String region,
-            String role, List<ServiceAccount> serviceAccounts) {
-        static Checked of(Builder b) {
-            String name = Rules.CLUSTER_NAME.check("name", b.name);
-            String oidcIssuer = b.oidcIssuer == null ? null
-                    : Rules.oidcIssuer("oidcIssuer", b.oidcIssuer, Boolean.TRUE.equals(b.nonEksIssuer));
-            // Checked even when serviceAccounts replaces them: a bad value is a mistake either way.
-            String namespace = Rules.NAMESPACE.check("namespace", b.namespace);
-            String serviceAccount = Rules.SERVICE_ACCOUNT.check("serviceAccount", b.serviceAccount);
-            if (b.oidcProviderArn != null && oidcIssuer == null) {
-                throw new InvalidInputException("oidcIssuer", "missing (expected the issuer of the provider"
-                        + " oidcProviderArn names)");
-            }
-            String oidcProviderArn = b.oidcProviderArn == null
-                    ? null
-                    : Rules.oidcProviderArn("oidcProviderArn", b.oidcProviderArn, oidcIssuer);
-            String clusterName = b.clusterName == null ? null : Rules.CLUSTER_NAME.check("clusterName", b.clusterName);
-            String issuerRegion = oidcIssuer == null ? null : Rules.issuerRegion(oidcIssuer);
-            String givenRegion = b.region == null ? null : Rules.REGION.check("region", b.region);
-            if (givenRegion != null && issuerRegion != null && !givenRegion.equals(issuerRegion)) {
-                throw new InvalidInputException("region", InvalidInputException.quote(givenRegion) + " is not the"
-                        + " region of the cluster's issuer " + InvalidInputException.quote(oidcIssuer) + " (expected "
-                        + issuerRegion + ", or no region: an EKS issuer names its cluster's region)");
-            }
-            List<ServiceAccount> accounts;
-            if (b.serviceAccounts == null) {
-                accounts = List.of(new ServiceAccount(namespace, serviceAccount));
-            } else {
-                if (b.serviceAccounts.isEmpty()) {
-                    throw new InvalidInputException("serviceAccounts", "[] is empty (expected at least one"
-                            + " {namespace, name})");
-                }
-                Set<ServiceAccount> seen = new HashSet<>();
-                for (int i = 0; i < b.serviceAccounts.size(); i++) {
-                    ServiceAccount sa = Rules.required("serviceAccounts[" + i + "]", b.serviceAccounts.get(i));
-                    if (!seen.add(sa)) {
-                        throw new InvalidInputException("serviceAccounts[" + i + "]", InvalidInputException.quote(
-                                sa.namespace() + "/" + sa.name()) + " is listed twice (expected each service"
-                                + " account once)");
-                    }
-                }
-                accounts = List.copyOf(b.serviceAccounts);
-            }
-            String role = b.role == null ? null : Rules.ROLE_KEY.check("role", b.role);
-            if (b.clusterProvider != null && (b.oidcIssuer != null || b.oidcProviderArn != null)) {
-                throw new InvalidInputException(b.oidcIssuer != null ? "oidcIssuer" : "oidcProviderArn", "is set for a"
-                        + " cluster from fromCluster (expected none: the issuer and provider come from the cluster)");
-            }
-            return new Checked(name, oidcIssuer, oidcProviderArn, clusterName,
-                    givenRegion != null ? givenRegion : issuerRegion, role, accounts);
+        this.name = Rules.CLUSTER_NAME.check("name", b.name);
+        this.oidcIssuer = b.oidcIssuer == null ? null
+                : Rules.oidcIssuer("oidcIssuer", b.oidcIssuer, Boolean.TRUE.equals(b.nonEksIssuer));
+        // Checked even when serviceAccounts replaces them: a bad value is a mistake either way.
+        String namespace = Rules.NAMESPACE.check("namespace", b.namespace);
+        String serviceAccount = Rules.SERVICE_ACCOUNT.check("serviceAccount", b.serviceAccount);
+        if (b.oidcProviderArn != null && oidcIssuer == null) {
+            throw new InvalidInputException("oidcIssuer", "missing (expected the issuer of the provider"
+                    + " oidcProviderArn names)");
         }
-    }
-
-    /**
-     * Throws what {@link Builder#build()} found wrong with this cluster, if anything. {@link
-     * VeleroBackupProps.Builder#build()} does this for every cluster, with the field under the
-     * cluster's place in the list ({@code clusters[1].oidcIssuer}); so does every getter.
-     *
-     * @return this cluster, when every value is valid
-     * @throws InvalidInputException naming the first value that breaks a rule
-     */
-    public EksCluster check() {
-        if (problem != null) {
-            throw problem;
+        this.oidcProviderArn = b.oidcProviderArn == null ? null
+                : Rules.oidcProviderArn("oidcProviderArn", b.oidcProviderArn, oidcIssuer);
+        this.clusterName = b.clusterName == null ? null : Rules.CLUSTER_NAME.check("clusterName", b.clusterName);
+        String issuerRegion = oidcIssuer == null ? null : Rules.issuerRegion(oidcIssuer);
+        String givenRegion = b.region == null ? null : Rules.REGION.check("region", b.region);
+        if (givenRegion != null && issuerRegion != null && !givenRegion.equals(issuerRegion)) {
+            throw new InvalidInputException("region", InvalidInputException.quote(givenRegion) + " is not the"
+                    + " region of the cluster's issuer " + InvalidInputException.quote(oidcIssuer) + " (expected "
+                    + issuerRegion + ", or no region: an EKS issuer names its cluster's region)");
         }
-        return this;
+        this.region = givenRegion != null ? givenRegion : issuerRegion;
+        if (b.serviceAccounts == null) {
+            this.serviceAccounts = List.of(new ServiceAccount(namespace, serviceAccount));
+        } else {
+            if (b.serviceAccounts.isEmpty()) {
+                throw new InvalidInputException("serviceAccounts", "[] is empty (expected at least one"
+                        + " {namespace, name})");
+            }
+            Set<ServiceAccount> seen = new HashSet<>();
+            for (int i = 0; i < b.serviceAccounts.size(); i++) {
+                ServiceAccount sa = Rules.required("serviceAccounts[" + i + "]", b.serviceAccounts.get(i));
+                if (!seen.add(sa)) {
+                    throw new InvalidInputException("serviceAccounts[" + i + "]", InvalidInputException.quote(
+                            sa.namespace() + "/" + sa.name()) + " is listed twice (expected each service"
+                            + " account once)");
+                }
+            }
+            this.serviceAccounts = List.copyOf(b.serviceAccounts);
+        }
+        this.role = b.role == null ? null : Rules.ROLE_KEY.check("role", b.role);
+        if (b.clusterProvider != null && (b.oidcIssuer != null || b.oidcProviderArn != null)) {
+            throw new InvalidInputException(b.oidcIssuer != null ? "oidcIssuer" : "oidcProviderArn", "is set for a"
+                    + " cluster from fromCluster (expected none: the issuer and provider come from the cluster)");
+        }
     }
 
     /**
@@ -199,7 +165,6 @@ public final class EksCluster {
      * name}
      */
     public String getName() {
-        check();
         return name;
     }
 
@@ -214,7 +179,6 @@ public final class EksCluster {
      * @throws InvalidInputException for a cluster of {@link #fromCluster} without a provider
      */
     public String getOidcIssuer() {
-        check();
         return clusterProvider != null ? clusterProvider.get().getOpenIdConnectProviderIssuer() : oidcIssuer;
     }
 
@@ -225,7 +189,6 @@ public final class EksCluster {
      * EBS snapshots are regional}
      */
     public String getRegion() {
-        check();
         return region;
     }
 
@@ -235,7 +198,6 @@ public final class EksCluster {
      * {@link RoleLayout#PER_CLUSTER} a role named after the cluster}
      */
     public String getRole() {
-        check();
         return role;
     }
 
@@ -250,7 +212,6 @@ public final class EksCluster {
 
     /** {@return the EKS cluster name, for Pod Identity; {@code null} if not given} */
     public String getClusterName() {
-        check();
         return clusterName;
     }
 
@@ -260,7 +221,6 @@ public final class EksCluster {
      * #getServiceAccount()}}
      */
     public List<ServiceAccount> getServiceAccounts() {
-        check();
         return serviceAccounts;
     }
 
@@ -289,7 +249,6 @@ public final class EksCluster {
 
     /** {@return the ARN of an existing IAM OIDC provider for this issuer, or {@code null} to create one} */
     public String getOidcProviderArn() {
-        check();
         return clusterProvider != null ? clusterProvider.get().getOpenIdConnectProviderArn() : oidcProviderArn;
     }
 
@@ -317,8 +276,7 @@ public final class EksCluster {
     @Override
     public boolean equals(Object o) {
         return o instanceof EksCluster c
-                && Objects.equals(problem, c.problem)
-                && Objects.equals(name, c.name)
+                && name.equals(c.name)
                 && Objects.equals(oidcIssuer, c.oidcIssuer)
                 && serviceAccounts.equals(c.serviceAccounts)
                 && Objects.equals(clusterName, c.clusterName)
@@ -331,15 +289,12 @@ public final class EksCluster {
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, oidcIssuer, serviceAccounts, clusterName, region, role, oidcProviderArn, problem,
+        return Objects.hash(name, oidcIssuer, serviceAccounts, clusterName, region, role, oidcProviderArn,
                 clusterProvider == null ? 0 : System.identityHashCode(clusterProvider), clusterArn);
     }
 
     @Override
     public String toString() {
-        if (problem != null) {
-            return "EksCluster[invalid: " + problem.getMessage() + "]";
-        }
         return "EksCluster[name=" + name + ", oidcIssuer=" + oidcIssuer + ", subjects=" + getSubjects()
                 + (clusterName == null ? "" : ", clusterName=" + clusterName)
                 + (region == null ? "" : ", region=" + region)
@@ -500,16 +455,18 @@ public final class EksCluster {
         }
 
         /**
-         * {@return Builds the cluster and checks every value. A value that breaks a rule is
-         * reported by {@link VeleroBackupProps.Builder#build()} with the cluster's place in the
-         * list ({@code clusters[1].oidcIssuer: ...}), the same path the app's configuration uses;
-         * or at once with {@link EksCluster#check()}. Until then no getter returns a value}
+         * Builds the cluster and checks every value by the rules of EKS, Kubernetes and IAM.
+         *
+         * @return the cluster
+         * @throws InvalidInputException at once, naming the cluster ({@code cluster "backup"}) and
+         *     the first field whose value breaks a rule
          */
         public EksCluster build() {
             try {
-                return new EksCluster(Checked.of(this), null, this);
+                return new EksCluster(this);
             } catch (InvalidInputException e) {
-                return new EksCluster(null, e, this);
+                // A bad name is named by the field: the cluster is not yet known by it.
+                throw e.about(e.getField().equals("name") ? "cluster" : "cluster " + InvalidInputException.quote(name));
             }
         }
     }

@@ -18,13 +18,20 @@ public final class InvalidInputException extends IllegalArgumentException {
     private final String field;
     /** What is wrong with it, and what is expected. */
     private final String problem;
+    /** What the field belongs to, for example {@code cluster "backup"}, or {@code null}. */
+    private final String subject;
 
     /**
      * @param field   where the value sits, for example {@code clusters[0].oidcIssuer}
      * @param problem the bad value and what is expected instead
      */
     public InvalidInputException(String field, String problem) {
-        super(field + ": " + problem);
+        this(null, field, problem);
+    }
+
+    private InvalidInputException(String subject, String field, String problem) {
+        super((subject == null ? "" : subject + ": ") + field + ": " + problem);
+        this.subject = subject;
         this.field = Objects.requireNonNull(field, "field");
         this.problem = Objects.requireNonNull(problem, "problem");
     }
@@ -40,19 +47,27 @@ public final class InvalidInputException extends IllegalArgumentException {
     }
 
     /**
-     * The same problem under another field name: {@code rename} maps the field as it stands.
-     *
-     * @param rename maps the field's name to the new one
-     * @return a new exception with the renamed field
+     * {@return what the field belongs to, for example {@code cluster "backup"} for a value of an
+     * {@link EksCluster}; {@code null} for a field of the props or of a configuration}
      */
-    public InvalidInputException renamed(java.util.function.UnaryOperator<String> rename) {
-        InvalidInputException e = new InvalidInputException(rename.apply(field), problem);
-        e.setStackTrace(getStackTrace());
-        return e;
+    public String getSubject() {
+        return subject;
     }
 
     /**
-     * The same problem, with its field placed under {@code parent} ({@code clusters[2]}).
+     * The same problem, said of what the field belongs to: {@code cluster "backup": namespace: ...}.
+     *
+     * @param subject what the field belongs to, for example {@code cluster "backup"}
+     * @return a new exception with that subject, unless this one has one already
+     */
+    public InvalidInputException about(String subject) {
+        return this.subject != null ? this : new InvalidInputException(subject, field, problem);
+    }
+
+    /**
+     * The same problem, with its field placed under {@code parent} ({@code clusters[2]}): the
+     * place in a list, which the layer that holds the list knows. The subject is dropped, the
+     * place says it.
      *
      * @param parent the field that holds this one
      * @return a new exception with the field's full path

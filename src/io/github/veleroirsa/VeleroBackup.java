@@ -323,8 +323,8 @@ public class VeleroBackup extends Construct {
         // With Pod Identity alone the association binds the role: the wiring names none, and
         // clusters on different roles share it.
         return new VeleroWiring(bucketName, bucketRegion, props.isEbsSnapshots() ? clusterRegion : null,
-                irsa ? roleArn : null, irsa, server.namespace(), server.name(), props.getVeleroPluginImage(),
-                props.isFileSystemBackups(), props.isFileSystemBackups() && !props.isEbsSnapshots());
+                irsa ? roleArn : null, server.namespace(), server.name(), props.getVeleroPluginImage(),
+                props.isFileSystemBackups());
     }
 
     /**
@@ -337,25 +337,26 @@ public class VeleroBackup extends Construct {
     public static final int MAX_OUTPUTS = 200;
 
     /**
-     * Adds the clusters' wiring to the stack as outputs: one JSON output ({@link
-     * VeleroWiring#toOutput}) per group of clusters whose wiring is the same (same namespace,
-     * service account, snapshot region and role), so that a fleet stays within CloudFormation's
-     * 200 outputs. A group whose output would pass {@link #MAX_OUTPUT_VALUE_BYTES} (counted with
-     * the bucket name, role ARN and regions at their longest) is split. The outputs are named
-     * {@code Wiring<first cluster's name>}, with '-' and '_' dropped and the next letter raised,
-     * groups and clusters in name order; each output's description names its clusters as
-     * {@code [name]}.
-     *
-     * <p>Call it after the stack's other outputs: they count against {@link #MAX_OUTPUTS} too.
+     * Adds the clusters' wiring as stack outputs, in a construct of their own ({@code Wiring}):
+     * one JSON output ({@link VeleroWiring#toOutput}) per group of clusters whose wiring is the
+     * same (same namespace, service account, snapshot region and role), so that a fleet stays
+     * within CloudFormation's {@value #MAX_OUTPUTS} outputs. A group whose output would pass
+     * {@link #MAX_OUTPUT_VALUE_BYTES} (counted with the bucket name, role ARN and regions at their
+     * longest) is split. The outputs are named {@code Wiring<first cluster's name>}, with '-' and
+     * '_' dropped and the next letter raised, groups and clusters in name order (after {@code
+     * Wiring}, this construct's ID too, where another {@code VeleroBackup} of the stack has the
+     * name already); each output's description names its clusters as {@code [name]}. The
+     * stack's output count is checked at synthesis, with every other output of the stack.
      *
      * @return the output of every cluster, by cluster name, in name order
-     * @throws InvalidInputException when the outputs would not fit
+     * @throws InvalidInputException when a cluster's wiring would not fit one output
+     * @throws IllegalStateException when called a second time
      */
     public Map<String, CfnOutput> addWiringOutputs() {
-        long reserved = stack.getNode().findAll().stream().filter(CfnOutput.class::isInstance).count();
-        // Clusters in name order, grouped by the wiring they get (tokens compare as their strings).
-        Map<VeleroWiring, List<EksCluster>> groups = new LinkedHashMap<>();
-        // The deploy-time values once, not once per cluster: each is a call into jsii.
+        if (getNode().tryFindChild("Wiring") != null) {
+            throw new IllegalStateException("addWiringOutputs: this VeleroBackup has its wiring outputs already"
+                    + " (expected one call)");
+        }
         String bucketName = bucket.getBucketName();
         String stackRegion = stack.getRegion();
         Map<EksCluster, VeleroWiring> wirings = new LinkedHashMap<>();
@@ -363,81 +364,13 @@ public class VeleroBackup extends Construct {
             wirings.put(c, wiring(c, bucketName, stackRegion, c.getRegion() != null ? c.getRegion() : stackRegion,
                     wiringRoleArns.get(c.getName())));
         }
-        wirings.forEach((c, w) -> groups.computeIfAbsent(w, k -> new ArrayList<>()).add(c));
-
         String longestRoleArn = "arn:" + TrustPolicySize.LONGEST_PARTITION + ":iam::123456789012:role"
                 + (props.getRolePath() == null ? "/" : props.getRolePath()) + "x".repeat(64);
         String longestBucket = props.getBucketName() != null ? props.getBucketName()
-                : props.getExistingBucket() != null && !Rules.unresolved(bucket.getBucketName())
-                        ? bucket.getBucketName() : "x".repeat(63);
-        String longestRegion = Rules.unresolved(stack.getRegion()) ? TrustPolicySize.longestRegion() : stack.getRegion();
-
-        List<List<EksCluster>> chunks = new ArrayList<>();
-        groups.forEach((w, clusters) -> {
-            EksCluster first = clusters.get(0);
-            VeleroWiring longest = wiring(first, longestBucket, longestRegion,
-                    first.getRegion() != null ? first.getRegion() : longestRegion, longestRoleArn);
-            List<EksCluster> chunk = new ArrayList<>();
-            for (EksCluster c : clusters) {
-                chunk.add(c);
-                if (chunk.size() > 1 && size(longest, chunk) > MAX_OUTPUT_VALUE_BYTES) {
-                    chunk.remove(chunk.size() - 1);
-                    chunks.add(chunk);
-                    chunk = new ArrayList<>(List.of(c));
-                }
-            }
-            int size = size(longest, chunk);
-            if (size > MAX_OUTPUT_VALUE_BYTES) {
-                throw new InvalidInputException("clusters", "the wiring of cluster " + InvalidInputException.quote(
-                        first.getName()) + " would take " + size + " bytes in one stack output, over "
-                        + MAX_OUTPUT_VALUE_BYTES + " (expected shorter values among rolePath, roleName, namespace,"
-                        + " serviceAccount, veleroPluginImage and the cluster's name)");
-            }
-            chunks.add(chunk);
-        });
-        if (reserved + chunks.size() > MAX_OUTPUTS) {
-            throw new InvalidInputException("clusters", props.getClusters().size() + " clusters need "
-                    + chunks.size() + " wiring outputs, and with the stack's " + reserved + " other outputs that is over"
-                    + " CloudFormation's limit of " + MAX_OUTPUTS + " outputs per template (expected clusters that"
-                    + " share namespace, service account, region and role, or the clusters split across stacks)");
-        }
-
-        Map<String, CfnOutput> outputs = new LinkedHashMap<>();
-        java.util.Set<String> ids = new java.util.HashSet<>();
-        for (List<EksCluster> chunk : chunks) {
-            List<String> names = chunk.stream().map(EksCluster::getName).toList();
-            String id = "Wiring" + pascal(names.get(0));
-            for (int n = 2; !ids.add(id); n++) {
-                id = "Wiring" + pascal(names.get(0)) + n;
-            }
-            CfnOutput output = CfnOutput.Builder.create(stack, id)
-                    .description("Velero wiring (velero install, Helm values) for the clusters "
-                            + names.stream().map(n -> "[" + n + "]").collect(java.util.stream.Collectors.joining(" ")))
-                    .value(stack.toJsonString(wirings.get(chunk.get(0)).toOutput(names)))
-                    .build();
-            names.forEach(n -> outputs.put(n, output));
-        }
-        return Collections.unmodifiableMap(outputs);
-    }
-
-    private static int size(VeleroWiring wiring, List<EksCluster> clusters) {
-        return Json.write(wiring.toOutput(clusters.stream().map(EksCluster::getName).toList()))
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-    }
-
-    /** {@code prod-west_2} as {@code ProdWest2}: an output ID's letters and digits. */
-    private static String pascal(String name) {
-        StringBuilder out = new StringBuilder();
-        boolean upper = true;
-        for (char c : name.toCharArray()) {
-            if (c == '-' || c == '_') {
-                upper = true;
-            } else {
-                out.append(upper ? Character.toUpperCase(c) : c);
-                upper = false;
-            }
-        }
-        return out.toString();
+                : props.getExistingBucket() != null && !Rules.unresolved(bucketName) ? bucketName : "x".repeat(63);
+        String longestRegion = Rules.unresolved(stackRegion) ? TrustPolicySize.longestRegion() : stackRegion;
+        return new Wiring(this, wirings, c -> wiring(c, longestBucket, longestRegion,
+                c.getRegion() != null ? c.getRegion() : longestRegion, longestRoleArn)).byCluster();
     }
 
     /** {@return the backup bucket} */

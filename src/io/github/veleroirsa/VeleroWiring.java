@@ -19,27 +19,24 @@ import java.util.Objects;
  * @param bucketRegion     the bucket's region: the backup storage location's {@code region}
  * @param snapshotRegion   the cluster's region, for the volume snapshot location; {@code null}
  *                         when Velero takes no EBS snapshots
- * @param roleArn          the role Velero assumes, under IRSA; {@code null} with Pod Identity alone,
- *                         where the stack's association binds the role and nothing on the cluster names it
- * @param annotate         whether the service account carries the IRSA role annotation (IRSA
- *                         and BOTH; Pod Identity needs none)
+ * @param roleArn          the role Velero assumes, under IRSA (and BOTH), which the service account's
+ *                         annotation names; {@code null} with Pod Identity alone, where the stack's
+ *                         association binds the role and nothing on the cluster names it
  * @param namespace        Velero's namespace on the cluster
  * @param serviceAccount   Velero's service account on the cluster
  * @param pluginImage      the Velero AWS plugin image
- * @param nodeAgent        whether Velero's node-agent runs, for file-system backups
- * @param defaultVolumesToFsBackup whether every volume is backed up from the file system by default
+ * @param nodeAgent        whether Velero's node-agent runs, for file-system backups; without EBS
+ *                         snapshots, every volume is then backed up from the file system by default
  */
 public record VeleroWiring(
         String bucket,
         String bucketRegion,
         String snapshotRegion,
         String roleArn,
-        boolean annotate,
         String namespace,
         String serviceAccount,
         String pluginImage,
-        boolean nodeAgent,
-        boolean defaultVolumesToFsBackup) {
+        boolean nodeAgent) {
 
     /**
      * The service account {@code velero install} creates and binds itself. Under any other name,
@@ -55,26 +52,34 @@ public record VeleroWiring(
     /**
      * Checks that the values every wiring needs are there.
      *
-     * @param bucket                   as the record's {@code bucket}
-     * @param bucketRegion             as the record's {@code bucketRegion}
-     * @param snapshotRegion           as the record's {@code snapshotRegion}
-     * @param roleArn                  as the record's {@code roleArn}, required when {@code annotate}
-     * @param annotate                 as the record's {@code annotate}
-     * @param namespace                as the record's {@code namespace}
-     * @param serviceAccount           as the record's {@code serviceAccount}
-     * @param pluginImage              as the record's {@code pluginImage}
-     * @param nodeAgent                as the record's {@code nodeAgent}
-     * @param defaultVolumesToFsBackup as the record's {@code defaultVolumesToFsBackup}
+     * @param bucket         as the record's {@code bucket}
+     * @param bucketRegion   as the record's {@code bucketRegion}
+     * @param snapshotRegion as the record's {@code snapshotRegion}
+     * @param roleArn        as the record's {@code roleArn}
+     * @param namespace      as the record's {@code namespace}
+     * @param serviceAccount as the record's {@code serviceAccount}
+     * @param pluginImage    as the record's {@code pluginImage}
+     * @param nodeAgent      as the record's {@code nodeAgent}
      */
     public VeleroWiring {
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(bucketRegion, "bucketRegion");
-        if (annotate) {
-            Objects.requireNonNull(roleArn, "roleArn");
-        }
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(serviceAccount, "serviceAccount");
         Objects.requireNonNull(pluginImage, "pluginImage");
+    }
+
+    /** {@return whether the service account carries the IRSA role annotation: whenever there is a role ARN} */
+    public boolean annotate() {
+        return roleArn != null;
+    }
+
+    /**
+     * {@return whether every volume is backed up from the file system by default: with the
+     * node-agent and without EBS snapshots}
+     */
+    public boolean defaultVolumesToFsBackup() {
+        return nodeAgent && snapshotRegion == null;
     }
 
     /**
@@ -104,13 +109,13 @@ public record VeleroWiring(
         if (nodeAgent) {
             args.add("--use-node-agent");
         }
-        if (defaultVolumesToFsBackup) {
+        if (defaultVolumesToFsBackup()) {
             args.add("--default-volumes-to-fs-backup");
         }
         args.addAll(List.of("--no-secret", "--namespace", namespace));
         if (!installMakesServiceAccount()) {
             args.addAll(List.of("--service-account-name", serviceAccount));
-        } else if (annotate) {
+        } else if (annotate()) {
             args.addAll(List.of("--sa-annotations", csvField(VeleroBackup.ROLE_ARN_ANNOTATION + "=" + roleArn)));
         }
         return Shell.command(args);
@@ -154,7 +159,7 @@ public record VeleroWiring(
         accountMeta.put("name", serviceAccount);
         accountMeta.put("namespace", namespace);
         accountMeta.put("labels", VELERO_LABELS);
-        if (annotate) {
+        if (annotate()) {
             accountMeta.put("annotations", Map.of(VeleroBackup.ROLE_ARN_ANNOTATION, roleArn));
         }
 
@@ -215,14 +220,14 @@ public record VeleroWiring(
             vsl.put("config", Map.of("region", snapshotRegion));
             configuration.put("volumeSnapshotLocation", List.of(vsl));
         }
-        if (defaultVolumesToFsBackup) {
+        if (defaultVolumesToFsBackup()) {
             configuration.put("defaultVolumesToFsBackup", true);
         }
 
         Map<String, Object> server = new LinkedHashMap<>();
         server.put("create", true);
         server.put("name", serviceAccount);
-        if (annotate) {
+        if (annotate()) {
             server.put("annotations", Map.of(VeleroBackup.ROLE_ARN_ANNOTATION, roleArn));
         }
         Map<String, Object> values = new LinkedHashMap<>();

@@ -41,9 +41,9 @@ class EksClusterTest {
         "http://oidc.eks.us-west-1.amazonaws.com/id/" + HEX,
         "ftp://oidc.eks.us-west-1.amazonaws.com/id/" + HEX})
     void failsOnASchemeOtherThanHttps(String issuer) {
-        assertThatThrownBy(() -> valid().oidcIssuer(issuer).nonEksIssuer(true).build().check())
+        assertThatThrownBy(() -> valid().oidcIssuer(issuer).nonEksIssuer(true).build())
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageStartingWith("oidcIssuer: \"" + issuer + "\" is not an https URL (expected https://oidc.eks.");
+                .hasMessageStartingWith("cluster \"backup\": oidcIssuer: \"" + issuer + "\" is not an https URL (expected https://oidc.eks.");
     }
 
     @ParameterizedTest
@@ -81,7 +81,7 @@ class EksClusterTest {
         "https://oidc.eks.us-west-1.amazonaws.com/ID/" + HEX,
         "", "https://", "oidc"})
     void failsOnAnIssuerThatIsNotEksToTheCharacterNamingBothWaysOut(String issuer) {
-        assertThatThrownBy(() -> valid().oidcIssuer(issuer).build().check())
+        assertThatThrownBy(() -> valid().oidcIssuer(issuer).build())
                 .isInstanceOf(InvalidInputException.class)
                 .satisfies(e -> {
                     InvalidInputException bad = (InvalidInputException) e;
@@ -95,8 +95,8 @@ class EksClusterTest {
     @ValueSource(strings = {"https://oidc.eks.cn-north-1.amazonaws.com/id/" + HEX,
         "https://oidc.eks.us-west-2.amazonaws.com.cn/id/" + HEX})
     void failsOnAnEksIssuerUnderTheOtherPartitionsDomain(String issuer) {
-        assertThatThrownBy(() -> valid().oidcIssuer(issuer).nonEksIssuer(true).build().check())
-                .hasMessageStartingWith("oidcIssuer: " + InvalidInputException.quote(issuer) + " names region")
+        assertThatThrownBy(() -> valid().oidcIssuer(issuer).nonEksIssuer(true).build())
+                .hasMessageStartingWith("cluster \"backup\": oidcIssuer: " + InvalidInputException.quote(issuer) + " names region")
                 .hasMessageContaining("(expected the partition's domain");
     }
 
@@ -117,16 +117,16 @@ class EksClusterTest {
         "https://user@oidc.example.com/a", "https://10.0.0.1/a", "https://localhost/a", "https://-oidc.example.com/id",
         "https://OIDC.example.com/a", "https://oidc.example.com/a%2F..", "https://oidc.example.com/a b"})
     void failsOnAnIssuerThatIsNotAnHttpsUrlOfADnsHostAndAPlainPathEvenWithTheOptIn(String issuer) {
-        assertThatThrownBy(() -> valid().oidcIssuer(issuer).nonEksIssuer(true).build().check())
-                .hasMessageStartingWith("oidcIssuer: " + InvalidInputException.quote(issuer) + " is not an OIDC issuer URL")
+        assertThatThrownBy(() -> valid().oidcIssuer(issuer).nonEksIssuer(true).build())
+                .hasMessageStartingWith("cluster \"backup\": oidcIssuer: " + InvalidInputException.quote(issuer) + " is not an OIDC issuer URL")
                 .hasMessageContaining("no port, query, fragment, empty segment, '.' or '..'");
     }
 
     @Test
     void failsOnAnEksLookingHostThatIsNotAnEksIssuerEvenWithTheOptIn() {
         String issuer = "https://oidc.eks.us-west-1.amazonaws.com/id/17562E";
-        assertThatThrownBy(() -> valid().oidcIssuer(issuer).nonEksIssuer(true).build().check())
-                .hasMessageStartingWith("oidcIssuer: " + InvalidInputException.quote(issuer) + " has an EKS issuer's host");
+        assertThatThrownBy(() -> valid().oidcIssuer(issuer).nonEksIssuer(true).build())
+                .hasMessageStartingWith("cluster \"backup\": oidcIssuer: " + InvalidInputException.quote(issuer) + " has an EKS issuer's host");
     }
 
     @Test
@@ -134,21 +134,21 @@ class EksClusterTest {
         String prefix = "https://oidc.example.com/";
         String at255 = prefix + "a".repeat(255 - prefix.length());
         assertThat(valid().oidcIssuer(at255).nonEksIssuer(true).build().getOidcIssuerUrl()).hasSize(255);
-        assertThatThrownBy(() -> valid().oidcIssuer(at255 + "a").nonEksIssuer(true).build().check())
-                .hasMessageStartingWith("oidcIssuer: \"" + at255.substring(0, 200) + "\"... (256 characters) is 256"
+        assertThatThrownBy(() -> valid().oidcIssuer(at255 + "a").nonEksIssuer(true).build())
+                .hasMessageStartingWith("cluster \"backup\": oidcIssuer: \"" + at255.substring(0, 200) + "\"... (256 characters) is 256"
                         + " characters long as an https URL (expected at most 255");
     }
 
     @Test
     void acceptsA63CharacterNamespaceAndFailsOn64() {
         assertThat(valid().namespace("n".repeat(63)).build().getNamespace()).hasSize(63);
-        assertBreaks(valid().namespace("n".repeat(64)).build(), "namespace", Rules.NAMESPACE, "n".repeat(64));
+        assertBreaks(valid().namespace("n".repeat(64)), "namespace", Rules.NAMESPACE, "n".repeat(64));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "Velero_NS", "velero.ns", "-velero", "velero-", "VELERO"})
     void failsOnANamespaceThatIsNotADns1123Label(String namespace) {
-        assertBreaks(valid().namespace(namespace).build(), "namespace", Rules.NAMESPACE, namespace);
+        assertBreaks(valid().namespace(namespace), "namespace", Rules.NAMESPACE, namespace);
     }
 
     @Test
@@ -156,36 +156,37 @@ class EksClusterTest {
         String at253 = ("a".repeat(62) + ".").repeat(4) + "a";
         assertThat(at253).hasSize(253);
         assertThat(valid().serviceAccount(at253).build().getServiceAccount()).isEqualTo(at253);
-        assertBreaks(valid().serviceAccount(at253 + "a").build(), "serviceAccount", Rules.SERVICE_ACCOUNT, at253 + "a");
+        assertBreaks(valid().serviceAccount(at253 + "a"), "serviceAccount", Rules.SERVICE_ACCOUNT, at253 + "a");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "Velero", "velero_sa", "velero..sa", ".velero", "velero.", "velero sa"})
     void failsOnAServiceAccountThatIsNotADns1123Subdomain(String serviceAccount) {
-        assertBreaks(valid().serviceAccount(serviceAccount).build(), "serviceAccount", Rules.SERVICE_ACCOUNT, serviceAccount);
+        assertBreaks(valid().serviceAccount(serviceAccount), "serviceAccount", Rules.SERVICE_ACCOUNT, serviceAccount);
     }
 
     @Test
     void acceptsA100CharacterNameAndFailsOn101() {
         assertThat(valid().name("c".repeat(100)).build().getName()).hasSize(100);
-        assertBreaks(valid().name("c".repeat(101)).build(), "name", Rules.CLUSTER_NAME, "c".repeat(101));
+        assertBreaks(valid().name("c".repeat(101)), "name", Rules.CLUSTER_NAME, "c".repeat(101));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "-backup", "back/up", "back up", "bäckup"})
     void failsOnANameThatIsNotAnEksClusterName(String name) {
-        assertBreaks(valid().name(name).build(), "name", Rules.CLUSTER_NAME, name);
+        assertBreaks(valid().name(name), "name", Rules.CLUSTER_NAME, name);
     }
 
     @Test
     void failsOnAMissingNameAndOnAProviderWithoutIssuer() {
-        assertThatThrownBy(() -> EksCluster.builder().oidcIssuer(ISSUER_A).build().check())
-                .hasMessage("name: missing (expected a value)");
+        assertThatThrownBy(() -> EksCluster.builder().oidcIssuer(ISSUER_A).build())
+                .hasMessage("cluster: name: missing (expected a value)");
         // The issuer is optional in itself (Pod Identity needs none), not with a provider ARN.
         assertThat(EksCluster.builder().name("backup").build().getOidcIssuer()).isNull();
         assertThatThrownBy(() -> EksCluster.builder().name("backup")
-                .oidcProviderArn("arn:aws:iam::111122223333:oidc-provider/" + HOST_PATH).build().check())
-                .hasMessage("oidcIssuer: missing (expected the issuer of the provider oidcProviderArn names)");
+                .oidcProviderArn("arn:aws:iam::111122223333:oidc-provider/" + HOST_PATH).build())
+                .hasMessage("cluster \"backup\": oidcIssuer: missing (expected the issuer of the provider oidcProviderArn"
+                        + " names)");
     }
 
     @Test
@@ -199,8 +200,8 @@ class EksClusterTest {
     @Test
     void failsOnAProviderArnOfAnotherIssuer() {
         String arn = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-1.amazonaws.com/id/OTHER";
-        assertThatThrownBy(() -> valid().oidcProviderArn(arn).build().check())
-                .hasMessage("oidcProviderArn: \"" + arn + "\" is the provider of"
+        assertThatThrownBy(() -> valid().oidcProviderArn(arn).build())
+                .hasMessage("cluster \"backup\": oidcProviderArn: \"" + arn + "\" is the provider of"
                         + " \"oidc.eks.us-west-1.amazonaws.com/id/OTHER\", not of this cluster's issuer \"" + HOST_PATH
                         + "\" (expected the ARN that ends in oidc-provider/" + HOST_PATH + ")");
     }
@@ -212,16 +213,17 @@ class EksClusterTest {
         "arn:aws:iam::111122223333:role/velero",
         "oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1"})
     void failsOnAMalformedProviderArn(String arn) {
-        assertThatThrownBy(() -> valid().oidcProviderArn(arn).build().check())
-                .hasMessage("oidcProviderArn: \"" + arn + "\" is not an IAM OIDC provider ARN (expected"
+        assertThatThrownBy(() -> valid().oidcProviderArn(arn).build())
+                .hasMessage("cluster \"backup\": oidcProviderArn: \"" + arn + "\" is not an IAM OIDC provider ARN (expected"
                         + " arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer host and path>, as"
                         + " `aws iam list-open-id-connect-providers` prints it)");
     }
 
     /** The cluster is refused for {@code value} in {@code field}, by {@code rule}: the field and the rule, not a retyped sentence. */
-    static void assertBreaks(EksCluster cluster, String field, Rules.Rule rule, String value) {
-        assertThatThrownBy(cluster::check).isInstanceOfSatisfying(InvalidInputException.class, e -> {
+    static void assertBreaks(EksCluster.Builder cluster, String field, Rules.Rule rule, String value) {
+        assertThatThrownBy(cluster::build).isInstanceOfSatisfying(InvalidInputException.class, e -> {
             assertThat(e.getField()).isEqualTo(field);
+            assertThat(e.getSubject()).as("the cluster is named").startsWith("cluster \"");
             assertThat(e.getProblem()).isEqualTo(InvalidInputException.quote(value) + " is not " + rule.what()
                     + " (expected " + rule.expected() + ")");
         });

@@ -34,10 +34,10 @@ class ServiceAccountsTest {
     @Test
     void emptyOrRepeatedServiceAccountsAreRefused() {
         assertThatThrownBy(() -> EksCluster.builder().name("a").oidcIssuer(TestApps.ISSUER_A)
-                .serviceAccounts(List.of()).build().check()).hasMessageStartingWith("serviceAccounts: [] is empty");
+                .serviceAccounts(List.of()).build()).hasMessageContaining("\": serviceAccounts: [] is empty");
         assertThatThrownBy(() -> EksCluster.builder().name("a").oidcIssuer(TestApps.ISSUER_A)
-                .serviceAccounts(List.of(new ServiceAccount("v", "v"), new ServiceAccount("v", "v"))).build().check())
-                .hasMessageStartingWith("serviceAccounts[1]: \"v/v\" is listed twice");
+                .serviceAccounts(List.of(new ServiceAccount("v", "v"), new ServiceAccount("v", "v"))).build())
+                .hasMessageContaining("\": serviceAccounts[1]: \"v/v\" is listed twice");
         assertThatThrownBy(() -> new ServiceAccount("Velero", "v")).hasMessageStartingWith("namespace: \"Velero\"");
     }
 }

@@ -117,15 +117,13 @@ class VeleroBackupPropsTest {
     }
 
     @Test
-    void failsNamingTheClustersPlaceInTheListAsTheConfigurationDoes() {
-        EksCluster bad = EksCluster.builder().name("restore").oidcIssuer("http://oidc.eks.us-west-1.amazonaws.com/id/B0000000000000000000000000000000").build();
-        assertThatThrownBy(() -> VeleroBackupProps.builder()
-                .clusters(List.of(TestApps.cluster("backup", TestApps.ISSUER_A), bad)).build())
-                .isInstanceOf(InvalidInputException.class)
-                .hasMessageStartingWith("clusters[1].oidcIssuer: \"http://oidc.eks.us-west-1.amazonaws.com/id/B0000000000000000000000000000000\""
-                        + " is not an https URL");
-        // Nothing reads a bad cluster's values.
-        assertThatThrownBy(bad::getName).hasMessageStartingWith("oidcIssuer: ");
-        assertThatThrownBy(bad::check).hasMessageStartingWith("oidcIssuer: ");
+    void aBadClusterFailsWhereItIsBuiltNamingTheClusterAndTheField() {
+        EksCluster.Builder bad = EksCluster.builder().name("restore")
+                .oidcIssuer("http://oidc.eks.us-west-1.amazonaws.com/id/B0000000000000000000000000000000");
+        assertThatThrownBy(bad::build).isInstanceOfSatisfying(InvalidInputException.class, e -> {
+            assertThat(e.getSubject()).isEqualTo("cluster \"restore\"");
+            assertThat(e.getField()).isEqualTo("oidcIssuer");
+            assertThat(e.getMessage()).startsWith("cluster \"restore\": oidcIssuer: \"http://");
+        });
     }
 }

@@ -140,9 +140,8 @@ public record VeleroConfig(
     /**
      * The construct's properties, built once in {@code scope}, where the existing key, bucket,
      * permissions boundary, access-log bucket and EBS keys are imported from their ARNs and names.
-     * Every rule is the construct's own; a problem is reported under this configuration's field,
-     * by the table {@link #FIELDS}, and a cluster's inherited namespace or service account under
-     * the top-level field it came from.
+     * Every rule is the construct's own; a problem is reported under this configuration's field:
+     * a cluster's under its place in the list, a props field spelt otherwise by {@link #FIELDS}.
      *
      * @throws InvalidInputException naming the field as this configuration spells it
      */
@@ -155,25 +154,9 @@ public record VeleroConfig(
      * or the one {@link IssuerLookup} found by its {@code clusterName} ({@code null} for none).
      */
     VeleroBackupProps toBackupProps(Construct scope, List<String> issuers) {
-        Map<String, String> fields = new java.util.HashMap<>(FIELDS);
-        fields.put("encryptionKey", kmsKeyArn != null ? "kmsKeyArn" : "kmsKeyAlias");
         List<EksCluster> eksClusters = new ArrayList<>(clusters.size());
         for (int i = 0; i < clusters.size(); i++) {
-            ClusterConfig c = clusters.get(i);
-            eksClusters.add(toEksCluster(i, c, issuers.get(i)));
-            if (c.namespace() == null && c.serviceAccounts() == null) {
-                fields.put("clusters[" + i + "].namespace", "namespace");
-            }
-            if (c.serviceAccount() == null && c.serviceAccounts() == null) {
-                fields.put("clusters[" + i + "].serviceAccount", "serviceAccount");
-            }
-            if (c.serviceAccounts() != null) {
-                for (int j = 0; j < c.serviceAccounts().size(); j++) {
-                    if (c.serviceAccounts().get(j).namespace() == null) {
-                        fields.put("clusters[" + i + "].serviceAccounts[" + j + "].namespace", "namespace");
-                    }
-                }
-            }
+            eksClusters.add(toEksCluster(i, clusters.get(i), issuers.get(i)));
         }
         VeleroBackupProps.Builder props = VeleroBackupProps.builder()
                 .clusters(eksClusters)
@@ -221,20 +204,26 @@ public record VeleroConfig(
         try {
             return props.build();
         } catch (InvalidInputException e) {
-            throw e.renamed(field -> {
-                String plain = field.replaceAll("\\[\\d+\\]$", "");
-                return fields.containsKey(field) ? fields.get(field)
-                        : fields.containsKey(plain) ? fields.get(plain) + field.substring(plain.length()) : field;
-            });
+            // A props field this configuration spells otherwise (ebsKmsKeys[1] is ebsKmsKeyArns[1]).
+            String field = e.getField();
+            String plain = field.replaceAll("\\[\\d+\\]$", "");
+            String spelt = field.equals("encryptionKey") ? (kmsKeyArn != null ? "kmsKeyArn" : "kmsKeyAlias")
+                    : FIELDS.containsKey(plain) ? FIELDS.get(plain) + field.substring(plain.length()) : null;
+            throw spelt == null ? e : new InvalidInputException(spelt, e.getProblem());
         }
     }
 
-    /** A cluster of the configuration as the construct takes it; the props check it, with its place in the list. */
+    /**
+     * A cluster of the configuration as the construct takes it. Its builder checks it and names
+     * the field; placed here under the cluster's place in the list, or, for a namespace or
+     * service account the cluster inherits, under the top-level field it came from.
+     */
     private EksCluster toEksCluster(int index, ClusterConfig c, String issuer) {
         String ns = c.namespace() != null ? c.namespace() : namespace != null ? namespace : EksCluster.DEFAULT_NAMESPACE;
         String sa = c.serviceAccount() != null
                 ? c.serviceAccount()
                 : serviceAccount != null ? serviceAccount : EksCluster.DEFAULT_SERVICE_ACCOUNT;
+        String at = "clusters[" + index + "]";
         EksCluster.Builder b = EksCluster.builder()
                 .name(c.name())
                 .oidcIssuer(issuer)
@@ -252,13 +241,18 @@ public record VeleroConfig(
                 try {
                     accounts.add(new ServiceAccount(entry.namespace() != null ? entry.namespace() : ns, entry.name()));
                 } catch (InvalidInputException e) {
-                    // A ServiceAccount checks itself at once: placed here as the props place cluster fields.
                     boolean inherited = e.getField().equals("namespace") && entry.namespace() == null;
-                    throw inherited ? e : e.under("clusters[" + index + "].serviceAccounts[" + j + "]");
+                    throw inherited ? e : e.under(at + ".serviceAccounts[" + j + "]");
                 }
             }
             b.serviceAccounts(accounts);
         }
-        return b.build();
+        try {
+            return b.build();
+        } catch (InvalidInputException e) {
+            boolean inherited = c.serviceAccounts() == null && (e.getField().equals("namespace") && c.namespace() == null
+                    || e.getField().equals("serviceAccount") && c.serviceAccount() == null);
+            throw inherited ? new InvalidInputException(e.getField(), e.getProblem()) : e.under(at);
+        }
     }
 }

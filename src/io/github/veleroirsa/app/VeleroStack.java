@@ -59,7 +59,7 @@ public class VeleroStack extends Stack {
         // Counted with the metadata resource the CDK adds at synthesis.
         long resources = 1 + getNode().findAll().stream().filter(c -> c instanceof software.amazon.awscdk.CfnResource).count();
         if (resources > MAX_RESOURCES) {
-            throw new io.github.veleroirsa.InvalidInputException("clusters", built.getClusters().size() + " clusters"
+            throw new InvalidInputException("clusters", built.getClusters().size() + " clusters"
                     + " make " + resources + " resources, over CloudFormation's limit of " + MAX_RESOURCES + " per"
                     + " stack (expected fewer clusters per stack: split the list across configurations with their"
                     + " own stackName)");
@@ -81,6 +81,12 @@ public class VeleroStack extends Stack {
         // One JSON output per group of clusters that share their wiring; the README shows how a
         // cluster finds its own.
         backup.addWiringOutputs();
+        // The construct checks the stack's output count at synthesis; with every output made, the
+        // app asks now, so that too many is a configuration mistake of one line like the rest.
+        List<String> problems = backup.getNode().findChild("Wiring").getNode().validate();
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException("clusters", problems.get(0));
+        }
     }
 
     private void output(String id, String description, String value) {

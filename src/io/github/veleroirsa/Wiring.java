@@ -1,0 +1,132 @@
+package io.github.veleroirsa;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Stack;
+import software.constructs.Construct;
+
+/**
+ * The wiring outputs of one {@link VeleroBackup} ({@code Wiring}, under it): one JSON output
+ * ({@link VeleroWiring#toOutput}) per group of clusters whose wiring is the same, split where a
+ * group's output would pass {@link VeleroBackup#MAX_OUTPUT_VALUE_BYTES} with every deploy-time
+ * value at its longest. Each output's logical ID is {@code Wiring<first cluster's name>}, '-' and
+ * '_' dropped and the next letter raised; where another {@code VeleroBackup} of the stack holds
+ * that ID already, the construct's own ID follows {@code Wiring}. The stack's output count is
+ * checked at synthesis, when every output of the stack is there.
+ */
+final class Wiring extends Construct {
+    private final Map<String, CfnOutput> byCluster;
+    private final Set<String> logicalIds = new HashSet<>();
+
+    /**
+     * @param scope   the {@link VeleroBackup}
+     * @param wirings every cluster's wiring, clusters in name order
+     * @param longest a cluster's wiring with the values known at deploy time at their longest
+     * @throws InvalidInputException when a cluster's wiring alone would not fit one output
+     */
+    Wiring(VeleroBackup scope, Map<EksCluster, VeleroWiring> wirings, Function<EksCluster, VeleroWiring> longest) {
+        super(scope, "Wiring");
+        Stack stack = Stack.of(this);
+        Map<VeleroWiring, List<EksCluster>> groups = new LinkedHashMap<>();
+        wirings.forEach((c, w) -> groups.computeIfAbsent(w, k -> new ArrayList<>()).add(c));
+
+        List<List<EksCluster>> chunks = new ArrayList<>();
+        groups.forEach((w, clusters) -> {
+            VeleroWiring atLongest = longest.apply(clusters.get(0));
+            List<EksCluster> chunk = new ArrayList<>();
+            for (EksCluster c : clusters) {
+                chunk.add(c);
+                if (chunk.size() > 1 && size(atLongest, chunk) > VeleroBackup.MAX_OUTPUT_VALUE_BYTES) {
+                    chunk.remove(chunk.size() - 1);
+                    chunks.add(chunk);
+                    chunk = new ArrayList<>(List.of(c));
+                }
+            }
+            int size = size(atLongest, chunk);
+            if (size > VeleroBackup.MAX_OUTPUT_VALUE_BYTES) {
+                throw new InvalidInputException("clusters", "the wiring of cluster " + InvalidInputException.quote(
+                        clusters.get(0).getName()) + " would take " + size + " bytes in one stack output, over "
+                        + VeleroBackup.MAX_OUTPUT_VALUE_BYTES + " (expected shorter values among rolePath, roleName,"
+                        + " namespace, serviceAccount, veleroPluginImage and the cluster's name)");
+            }
+            chunks.add(chunk);
+        });
+
+        Set<String> taken = new HashSet<>();
+        stack.getNode().findAll().forEach(c -> {
+            if (c instanceof Wiring other && other != this) {
+                taken.addAll(other.logicalIds);
+            }
+        });
+        Map<String, CfnOutput> outputs = new LinkedHashMap<>();
+        for (List<EksCluster> chunk : chunks) {
+            List<String> names = chunk.stream().map(EksCluster::getName).toList();
+            String id = "Wiring" + pascal(names.get(0));
+            if (taken.contains(id)) {
+                id = "Wiring" + pascal(scope.getNode().getId()) + pascal(names.get(0));
+            }
+            String unique = id;
+            for (int n = 2; taken.contains(unique) || !logicalIds.add(unique); n++) {
+                unique = id + n;
+            }
+            CfnOutput output = CfnOutput.Builder.create(this, unique)
+                    .description("Velero wiring (velero install, Helm values) for the clusters "
+                            + names.stream().map(n -> "[" + n + "]").collect(Collectors.joining(" ")))
+                    .value(stack.toJsonString(wirings.get(chunk.get(0)).toOutput(names)))
+                    .build();
+            output.overrideLogicalId(unique);
+            names.forEach(n -> outputs.put(n, output));
+        }
+        this.byCluster = Collections.unmodifiableMap(outputs);
+        int own = chunks.size();
+        int clusters = wirings.size();
+        getNode().addValidation(() -> {
+            long all = stack.getNode().findAll().stream().filter(CfnOutput.class::isInstance).count();
+            return all <= VeleroBackup.MAX_OUTPUTS ? List.of() : List.of(clusters + " clusters need " + own
+                    + " wiring outputs, and with the stack's " + (all - own) + " other outputs that is over"
+                    + " CloudFormation's limit of " + VeleroBackup.MAX_OUTPUTS + " outputs per template (expected"
+                    + " clusters that share namespace, service account, region and role, or the clusters split"
+                    + " across stacks)");
+        });
+    }
+
+    /** {@return the output of every cluster, by cluster name, in name order} */
+    Map<String, CfnOutput> byCluster() {
+        return byCluster;
+    }
+
+    /**
+     * The quotes the install command puts around each argument that holds a deploy-time value
+     * (bucket, region, role annotation), which the literal stand-ins it is measured with lack.
+     */
+    private static final int DEPLOY_TIME_QUOTES = 3 * 2;
+
+    private static int size(VeleroWiring wiring, List<EksCluster> clusters) {
+        return Json.write(wiring.toOutput(clusters.stream().map(EksCluster::getName).toList()))
+                .getBytes(StandardCharsets.UTF_8).length + DEPLOY_TIME_QUOTES;
+    }
+
+    /** {@code prod-west_2} as {@code ProdWest2}: an output ID's letters and digits. */
+    private static String pascal(String name) {
+        StringBuilder out = new StringBuilder();
+        boolean upper = true;
+        for (char c : name.toCharArray()) {
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9')) {
+                upper = true;
+            } else {
+                out.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return out.toString();
+    }
+}
