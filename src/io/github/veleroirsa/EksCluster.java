@@ -194,7 +194,7 @@ public final class EksCluster {
 
     /**
      * {@return the name of the role this cluster's Velero assumes ({@code Roles/<role>}), or {@code
-     * null} for the one {@link VeleroBackupProps#getRoles()} gives it: the shared role, or with
+     * null} for the one {@link VeleroBackupProps#getRoleLayout()} gives it: the shared role, or with
      * {@link RoleLayout#PER_CLUSTER} a role named after the cluster}
      */
     public String getRole() {

@@ -9,12 +9,12 @@ import software.amazon.awscdk.Token;
 /** The naming rules of EKS, Kubernetes, IAM and S3 that velero-irsa checks before synthesis. */
 final class Rules {
     /**
-     * {@link Token#isUnresolved} for a string, with aws-cdk-lib's own first test done here: a
-     * string that does not contain {@code "Token["} cannot be a token, and is known without a
-     * call into jsii (fleets check hundreds of literal values).
+     * {@link Token#isUnresolved} for a string, asked only of a string that holds a token's
+     * marker ({@code Token[}, or {@code e+289} of a number token written out): any other is
+     * literal (CONTRIBUTING, Performance).
      */
     static boolean unresolved(String value) {
-        return value != null && value.contains("Token[") && Token.isUnresolved(value);
+        return value != null && (value.contains("Token[") || value.contains("e+289")) && Token.isUnresolved(value);
     }
 
     private Rules() {}

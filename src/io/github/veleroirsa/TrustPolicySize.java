@@ -26,10 +26,9 @@ final class TrustPolicySize {
     /** An account ID is 12 digits. */
     private static final String LONGEST_ACCOUNT = "123456789012";
     /**
-     * The longest partition name ({@code aws-us-gov}, 10 characters). Written out rather than
-     * read from aws-cdk-lib's region facts on every synth: loading them costs 0.15 s of jsii
-     * round trips; {@code TrustPolicySizeTest} checks it against those facts, so a longer
-     * partition in a newer aws-cdk-lib fails the build.
+     * The longest partition name ({@code aws-us-gov}, 10 characters), written out (CONTRIBUTING,
+     * Performance); {@code TrustPolicySizeTest} checks it against aws-cdk-lib's region facts, so a
+     * longer partition in a newer aws-cdk-lib fails the build.
      */
     static final String LONGEST_PARTITION = "aws-us-gov";
 

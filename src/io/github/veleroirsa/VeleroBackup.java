@@ -52,12 +52,10 @@ public class VeleroBackup extends Construct {
     private final Map<String, IOidcProvider> oidcProviders;
     private final Map<String, CfnPodIdentityAssociation> podIdentityAssociations;
     private final VeleroBackupProps props;
-    /** The stack this construct is in, looked up once: each lookup is a call into jsii. */
+    /** The stack this construct is in. */
     private final Stack stack;
     /** The props' clusters in name order: every per-cluster resource and output follows it. */
     private final List<EksCluster> clustersByName;
-    /** {@link #arn}'s prefixes, by service, region and resource type. */
-    private final Map<String, String> arnPrefixes = new java.util.HashMap<>();
 
     /** The annotation that makes a Kubernetes service account assume an IAM role (IRSA). */
     public static final String ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
@@ -94,9 +92,19 @@ public class VeleroBackup extends Construct {
 
         // Every role's trust first: a policy IAM would refuse stops here, before any resource exists.
         Map<String, TrustedRole> trusted = new LinkedHashMap<>();
+        Map<String, String> providerArns = new java.util.HashMap<>();
+        Map<String, String> clusterArns = new java.util.HashMap<>();
+        for (EksCluster cluster : clustersByName) {
+            if (props.getIdentity().irsa()) {
+                providerArns.put(cluster.getName(), providerArn(cluster));
+            }
+            if (props.getIdentity().podIdentity() && props.isPodIdentityPinning()) {
+                clusterArns.put(cluster.getName(), clusterArn(cluster));
+            }
+        }
         props.getClustersByRole().forEach((name, clusters) ->
-                trusted.put(name, new TrustedRole(name, clusters, props, this::providerArn, this::clusterArn)));
-        TrustedRole.checkSizes(stack, trusted.values());
+                trusted.put(name, new TrustedRole(name, clusters, props, providerArns, clusterArns)));
+        trusted.values().forEach(role -> role.checkSize(stack));
 
         BackupStore store = BackupStore.create(this, props);
         this.bucket = store.bucket();
@@ -213,7 +221,7 @@ public class VeleroBackup extends Construct {
                 }
                 int size = TrustPolicySize.of(stack, trust);
                 if (size > limit) {
-                    errors.add((name.isEmpty() ? "The role's" : "Role " + name + "'s") + " trust policy is " + size
+                    errors.add((name.equals(VeleroBackupProps.DEFAULT_ROLE) ? "The role's" : "Role " + name + "'s") + " trust policy is " + size
                             + " characters, over maxTrustPolicyLength " + limit + " (statements were added to it after"
                             + " VeleroBackup built it)");
                 }
@@ -261,21 +269,15 @@ public class VeleroBackup extends Construct {
         return arn("iam", "", "oidc-provider", cluster.getOidcIssuer());
     }
 
-    /**
-     * {@code Stack.formatArn} of a {@code resource/name} ARN in the stack's partition and account
-     * ({@code region} null: the stack's). {@code Arn.format} joins the ARN's parts as strings, so
-     * the ARN of an empty name, followed by the name, is the same string: it is asked for once per
-     * service, region and resource type, not once per cluster (each is a jsii round trip).
-     */
+    /** {@code Stack.formatArn} of a {@code resource/name} ARN in the stack's partition and account ({@code region} null: the stack's). */
     private String arn(String service, String region, String resource, String name) {
-        return arnPrefixes.computeIfAbsent(service + " " + region + " " + resource, key ->
-                stack.formatArn(ArnComponents.builder()
-                        .service(service)
-                        .region(region)
-                        .resource(resource)
-                        .resourceName("")
-                        .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
-                        .build())) + name;
+        return stack.formatArn(ArnComponents.builder()
+                .service(service)
+                .region(region)
+                .resource(resource)
+                .resourceName(name)
+                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                .build());
     }
 
     /**

@@ -45,12 +45,15 @@ public final class VeleroBackupProps {
     private final Duration maxSessionDuration;
     private final Map<String, String> tags;
     private final String veleroPluginImage;
-    private final RoleLayout roles;
+    private final RoleLayout roleLayout;
     /** Each role's clusters, by role name ({@link #DEFAULT_ROLE} for the shared role), in name order. */
     private final Map<String, List<EksCluster>> clustersByRole;
 
-    /** The name {@link #getClustersByRole()} gives the shared role, construct ID {@code Role}. */
-    public static final String DEFAULT_ROLE = "";
+    /**
+     * The name {@link #getClustersByRole()} gives the shared role, construct ID {@code Role}: not
+     * a valid role name ({@link EksCluster.Builder#role}), so no named role can have it.
+     */
+    public static final String DEFAULT_ROLE = "(shared)";
 
     private VeleroBackupProps(Builder b) {
         this.identity = b.identity == null ? WorkloadIdentity.IRSA : b.identity;
@@ -123,7 +126,7 @@ public final class VeleroBackupProps {
         this.tags = b.tags == null ? Map.of() : Rules.tags("tags", b.tags);
         this.veleroPluginImage = b.veleroPluginImage == null ? DEFAULT_VELERO_PLUGIN_IMAGE
                 : checkImage(b.veleroPluginImage);
-        this.roles = b.roles == null ? RoleLayout.SHARED : b.roles;
+        this.roleLayout = b.roleLayout == null ? RoleLayout.SHARED : b.roleLayout;
         Map<String, List<EksCluster>> byRole = new java.util.TreeMap<>();
         clusters.stream().sorted(java.util.Comparator.comparing(EksCluster::getName)).forEach(c ->
                 byRole.computeIfAbsent(roleOf(c), k -> new java.util.ArrayList<>()).add(c));
@@ -141,9 +144,9 @@ public final class VeleroBackupProps {
         }
     }
 
-    /** The role a cluster uses: the one it names, else its own or the shared one by {@link #getRoles()}. */
+    /** The role a cluster uses: the one it names, else its own or the shared one by {@link #getRoleLayout()}. */
     private String roleOf(EksCluster c) {
-        return c.getRole() != null ? c.getRole() : roles == RoleLayout.PER_CLUSTER ? c.getName() : DEFAULT_ROLE;
+        return c.getRole() != null ? c.getRole() : roleLayout == RoleLayout.PER_CLUSTER ? c.getName() : DEFAULT_ROLE;
     }
 
     /**
@@ -158,8 +161,8 @@ public final class VeleroBackupProps {
     }
 
     /** {@return which role a cluster that names none uses} */
-    public RoleLayout getRoles() {
-        return roles;
+    public RoleLayout getRoleLayout() {
+        return roleLayout;
     }
 
     /**
@@ -418,18 +421,20 @@ public final class VeleroBackupProps {
         private Duration maxSessionDuration;
         private Map<String, String> tags;
         private String veleroPluginImage;
-        private RoleLayout roles;
+        private RoleLayout roleLayout;
 
         private Builder() {}
 
         /**
-         * Which role a cluster that names none uses: the shared one, or one of its own.
+         * Which role a cluster that names none ({@link EksCluster.Builder#role}) uses: the shared
+         * one, at construct ID {@code Role}, or with {@link RoleLayout#PER_CLUSTER} one of its
+         * own, named after the cluster, at {@code Roles/<cluster name>}.
          *
-         * @param roles the roles
+         * @param roleLayout the layout of the roles
          * @return this builder; default - {@link RoleLayout#SHARED}
          */
-        public Builder roles(RoleLayout roles) {
-            this.roles = roles;
+        public Builder roleLayout(RoleLayout roleLayout) {
+            this.roleLayout = roleLayout;
             return this;
         }
 

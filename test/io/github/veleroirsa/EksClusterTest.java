@@ -180,13 +180,12 @@ class EksClusterTest {
     @Test
     void failsOnAMissingNameAndOnAProviderWithoutIssuer() {
         assertThatThrownBy(() -> EksCluster.builder().oidcIssuer(ISSUER_A).build())
-                .hasMessage("cluster: name: missing (expected a value)");
+                .hasMessageStartingWith("cluster: name: missing");
         // The issuer is optional in itself (Pod Identity needs none), not with a provider ARN.
         assertThat(EksCluster.builder().name("backup").build().getOidcIssuer()).isNull();
         assertThatThrownBy(() -> EksCluster.builder().name("backup")
                 .oidcProviderArn("arn:aws:iam::111122223333:oidc-provider/" + HOST_PATH).build())
-                .hasMessage("cluster \"backup\": oidcIssuer: missing (expected the issuer of the provider oidcProviderArn"
-                        + " names)");
+                .hasMessageStartingWith("cluster \"backup\": oidcIssuer: missing");
     }
 
     @Test
@@ -201,9 +200,9 @@ class EksClusterTest {
     void failsOnAProviderArnOfAnotherIssuer() {
         String arn = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-1.amazonaws.com/id/OTHER";
         assertThatThrownBy(() -> valid().oidcProviderArn(arn).build())
-                .hasMessage("cluster \"backup\": oidcProviderArn: \"" + arn + "\" is the provider of"
+                .hasMessageStartingWith("cluster \"backup\": oidcProviderArn: \"" + arn + "\" is the provider of"
                         + " \"oidc.eks.us-west-1.amazonaws.com/id/OTHER\", not of this cluster's issuer \"" + HOST_PATH
-                        + "\" (expected the ARN that ends in oidc-provider/" + HOST_PATH + ")");
+                        + "\"");
     }
 
     @ParameterizedTest
@@ -214,16 +213,14 @@ class EksClusterTest {
         "oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1"})
     void failsOnAMalformedProviderArn(String arn) {
         assertThatThrownBy(() -> valid().oidcProviderArn(arn).build())
-                .hasMessage("cluster \"backup\": oidcProviderArn: \"" + arn + "\" is not an IAM OIDC provider ARN (expected"
-                        + " arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer host and path>, as"
-                        + " `aws iam list-open-id-connect-providers` prints it)");
+                .hasMessageStartingWith("cluster \"backup\": oidcProviderArn: \"" + arn + "\" is not an IAM OIDC provider ARN");
     }
 
     /** The cluster is refused for {@code value} in {@code field}, by {@code rule}: the field and the rule, not a retyped sentence. */
     static void assertBreaks(EksCluster.Builder cluster, String field, Rules.Rule rule, String value) {
         assertThatThrownBy(cluster::build).isInstanceOfSatisfying(InvalidInputException.class, e -> {
             assertThat(e.getField()).isEqualTo(field);
-            assertThat(e.getSubject()).as("the cluster is named").startsWith("cluster \"");
+            assertThat(e.getSubject()).as("the cluster is named").isEqualTo(field.equals("name") ? "cluster" : "cluster \"backup\"");
             assertThat(e.getProblem()).isEqualTo(InvalidInputException.quote(value) + " is not " + rule.what()
                     + " (expected " + rule.expected() + ")");
         });

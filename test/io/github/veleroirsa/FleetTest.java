@@ -56,14 +56,14 @@ class FleetTest {
             perClusterClusters.add(irsa("c" + i, 100 + i, null));
         }
         perCluster = TestApps.construct(stack -> perClusterBackup = build(stack, VeleroBackupProps.builder()
-                .clusters(perClusterClusters).roles(RoleLayout.PER_CLUSTER).build()));
+                .clusters(perClusterClusters).roleLayout(RoleLayout.PER_CLUSTER).build()));
         perClusterJson = TestApps.json(perCluster);
     }
 
     /** The logical ID of every role, by construct path below the construct ({@code Role}, {@code Roles/<name>}). */
     static Map<String, String> rolesByPath(VeleroBackup backup) {
         Map<String, String> out = new HashMap<>();
-        backup.getRoles().forEach((name, role) -> out.put(name.isEmpty() ? "Role" : "Roles/" + name,
+        backup.getRoles().forEach((name, role) -> out.put(name.equals(VeleroBackupProps.DEFAULT_ROLE) ? "Role" : "Roles/" + name,
                 Stack.of(backup).getLogicalId((CfnElement) role.getNode().getDefaultChild())));
         return out;
     }
@@ -92,8 +92,8 @@ class FleetTest {
     @Test
     void namedRolesLiveUnderRolesAndTheSharedRoleKeepsItsId() {
         assertThat(rolesByPath(mixedBackup).keySet()).containsExactlyInAnyOrder("Role", "Roles/nonprod", "Roles/dr");
-        assertThat(mixedBackup.getRoles().keySet()).containsExactly("", "dr", "nonprod");
-        assertThat(mixedBackup.getRole()).isSameAs(mixedBackup.getRoles().get(""));
+        assertThat(mixedBackup.getRoles().keySet()).containsExactly(VeleroBackupProps.DEFAULT_ROLE, "dr", "nonprod");
+        assertThat(mixedBackup.getRole()).isSameAs(mixedBackup.getRoles().get(VeleroBackupProps.DEFAULT_ROLE));
         assertThat(mixedBackup.getRoleFor("dev")).isSameAs(mixedBackup.getRoles().get("nonprod"));
         assertThatThrownBy(() -> mixedBackup.getRoleFor("nope")).hasMessageContaining("\"nope\" is not a cluster");
     }
@@ -220,8 +220,13 @@ class FleetTest {
                 VeleroBackup[] backup = new VeleroBackup[1];
                 TestApps.construct(stack -> backup[0] = build(stack, props));
                 props.getClustersByRole().forEach((name, members) -> {
-                    TrustedRole trusted = new TrustedRole(name, members, props, c -> "arn:aws:iam::1:oidc-provider/x",
-                            c -> "arn:aws:eks:us-east-1:1:cluster/x");
+                    Map<String, String> providers = new java.util.HashMap<>();
+                    Map<String, String> clusters = new java.util.HashMap<>();
+                    members.forEach(c -> {
+                        providers.put(c.getName(), "arn:aws:iam::1:oidc-provider/x");
+                        clusters.put(c.getName(), "arn:aws:eks:us-east-1:1:cluster/x");
+                    });
+                    TrustedRole trusted = new TrustedRole(name, members, props, providers, clusters);
                     int built = ((software.amazon.awscdk.services.iam.Role) backup[0].getRoles().get(name))
                             .getAssumeRolePolicy().getStatementCount().intValue();
                     assertThat(trusted.statementCount()).as("%s, pinned %s, role %s", identity, pinned, name)
@@ -235,7 +240,7 @@ class FleetTest {
     void podIdentityAssociationsUseTheirClustersRole() {
         VeleroBackup[] backup = new VeleroBackup[1];
         Template t = TestApps.construct(stack -> backup[0] = build(stack, VeleroBackupProps.builder()
-                .identity(WorkloadIdentity.POD_IDENTITY).roles(RoleLayout.PER_CLUSTER)
+                .identity(WorkloadIdentity.POD_IDENTITY).roleLayout(RoleLayout.PER_CLUSTER)
                 .clusters(List.of(EksCluster.builder().name("a").clusterName("eks-a").build(),
                         EksCluster.builder().name("b").clusterName("eks-b").build()))
                 .build()));
@@ -255,7 +260,7 @@ class FleetTest {
         Stack[] stack = new Stack[1];
         TestApps.construct(s -> {
             stack[0] = s;
-            new VeleroBackup(s, "Velero", VeleroBackupProps.builder().clusters(many).roles(RoleLayout.PER_CLUSTER)
+            new VeleroBackup(s, "Velero", VeleroBackupProps.builder().clusters(many).roleLayout(RoleLayout.PER_CLUSTER)
                     .build());
         });
         Annotations.fromStack(stack[0]).hasWarning("/Test/Velero",
@@ -265,7 +270,7 @@ class FleetTest {
         TestApps.construct(s -> {
             atQuota[0] = s;
             new VeleroBackup(s, "Velero", VeleroBackupProps.builder().clusters(many.subList(0, 100))
-                    .roles(RoleLayout.PER_CLUSTER).build());
+                    .roleLayout(RoleLayout.PER_CLUSTER).build());
         });
         Annotations.fromStack(atQuota[0]).hasNoWarning("/Test/Velero", Match.anyValue());
     }

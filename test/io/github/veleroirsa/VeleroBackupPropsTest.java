@@ -45,30 +45,29 @@ class VeleroBackupPropsTest {
                 "arn:aws:kms:us-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab");
         assertThat(valid().encryptionKey(key).build().getEncryption()).isEqualTo(BackupEncryption.KMS);
         assertThatThrownBy(() -> valid().encryptionKey(key).encryption(BackupEncryption.S3_MANAGED).build())
-                .hasMessage("encryptionKey: a key is given while encryption is S3_MANAGED (expected encryption KMS,"
-                        + " or no key)");
+                .hasMessageStartingWith("encryptionKey: a key is given while encryption is S3_MANAGED");
     }
 
     @Test
     void failsOnNoClusters() {
-        assertThatThrownBy(() -> VeleroBackupProps.builder().build()).hasMessage("clusters: missing (expected a value)");
+        assertThatThrownBy(() -> VeleroBackupProps.builder().build()).hasMessageStartingWith("clusters: missing");
         assertThatThrownBy(() -> VeleroBackupProps.builder().clusters(List.of()).build())
-                .hasMessage("clusters: [] is empty (expected at least one cluster)");
+                .hasMessageStartingWith("clusters: [] is empty");
     }
 
     @Test
     void failsOnDuplicateNames() {
         assertThatThrownBy(() -> VeleroBackupProps.builder()
                 .clusters(List.of(cluster("backup", ISSUER_A), cluster("backup", ISSUER_B))).build())
-                .hasMessage("clusters[1].name: \"backup\" is the name of clusters[0] too (expected unique cluster names)");
+                .hasMessageStartingWith("clusters[1].name: \"backup\" is the name of clusters[0] too");
     }
 
     @Test
     void failsOnDuplicateIssuersEvenWhenSpelledDifferently() {
         assertThatThrownBy(() -> VeleroBackupProps.builder()
                 .clusters(List.of(cluster("backup", ISSUER_A), cluster("restore", ISSUER_A.substring(8) + "/"))).build())
-                .hasMessage("clusters[1].oidcIssuer: \"" + ISSUER_A.substring(8) + "\" is the issuer of clusters[0]"
-                        + " (\"backup\") too (expected one entry per cluster: IAM holds one OIDC provider per issuer)");
+                .hasMessageStartingWith("clusters[1].oidcIssuer: \"" + ISSUER_A.substring(8) + "\" is the issuer of clusters[0]"
+                        + " (\"backup\") too");
     }
 
     @Test
@@ -76,8 +75,8 @@ class VeleroBackupPropsTest {
         assertThat(valid().noncurrentVersionExpiration(Duration.days(1)).build()
                 .getNoncurrentVersionExpiration().toDays()).isEqualTo(1);
         assertThatThrownBy(() -> valid().noncurrentVersionExpiration(Duration.hours(23)).build())
-                .hasMessage("noncurrentVersionExpiration: 23 hours is not a whole number of days of at least 1"
-                        + " (expected 1 day or more, in whole days)");
+                .hasMessageStartingWith("noncurrentVersionExpiration: 23 hours is not a whole number of days of at least 1"
+                        + "");
         assertThatThrownBy(() -> valid().noncurrentVersionExpiration(Duration.hours(36)).build())
                 .hasMessageStartingWith("noncurrentVersionExpiration: 1 day 12 hours is not a whole number");
     }
@@ -92,28 +91,23 @@ class VeleroBackupPropsTest {
     void acceptsA63CharacterBucketNameAndFailsOn64And2() {
         assertThat(valid().bucketName("b".repeat(63)).build().getBucketName()).hasSize(63);
         assertThatThrownBy(() -> valid().bucketName("b".repeat(64)).build())
-                .hasMessage("bucketName: \"" + "b".repeat(64) + "\" is 64 characters long (expected 3 to 63)");
+                .hasMessageStartingWith("bucketName: \"" + "b".repeat(64) + "\" is 64 characters long");
         assertThatThrownBy(() -> valid().bucketName("bb").build())
-                .hasMessage("bucketName: \"bb\" is 2 characters long (expected 3 to 63)");
+                .hasMessageStartingWith("bucketName: \"bb\" is 2 characters long");
     }
 
     @Test
     void failsOnBucketNamesBreakingS3Rules() {
         assertThatThrownBy(() -> valid().bucketName("Velero_Backups").build())
-                .hasMessage("bucketName: \"Velero_Backups\" is not a valid S3 bucket name (expected lowercase letters,"
-                        + " digits, '.' and '-', starting and ending with a letter or digit)");
+                .hasMessageStartingWith("bucketName: \"Velero_Backups\" is not a valid S3 bucket name");
         assertThatThrownBy(() -> valid().bucketName("velero..backups").build())
-                .hasMessage("bucketName: \"velero..backups\" is not a valid S3 bucket name (expected no '..', '.-'"
-                        + " or '-.')");
+                .hasMessageStartingWith("bucketName: \"velero..backups\" is not a valid S3 bucket name");
         assertThatThrownBy(() -> valid().bucketName("192.168.1.10").build())
-                .hasMessage("bucketName: \"192.168.1.10\" is formatted as an IP address (expected a bucket name that"
-                        + " is not)");
+                .hasMessageStartingWith("bucketName: \"192.168.1.10\" is formatted as an IP address");
         assertThatThrownBy(() -> valid().bucketName("xn--velero").build())
-                .hasMessage("bucketName: \"xn--velero\" starts with the reserved prefix \"xn--\" (expected a name"
-                        + " without it)");
+                .hasMessageStartingWith("bucketName: \"xn--velero\" starts with the reserved prefix \"xn--\"");
         assertThatThrownBy(() -> valid().bucketName("velero-s3alias").build())
-                .hasMessage("bucketName: \"velero-s3alias\" ends with the reserved suffix \"-s3alias\" (expected a"
-                        + " name without it)");
+                .hasMessageStartingWith("bucketName: \"velero-s3alias\" ends with the reserved suffix \"-s3alias\"");
     }
 
     @Test

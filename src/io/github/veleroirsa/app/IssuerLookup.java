@@ -59,25 +59,16 @@ final class IssuerLookup {
             String given = c.oidcIssuer();
             boolean lookUp = irsa && given == null && c.clusterName() != null || verify && given != null && c.clusterName() != null;
             if (!lookUp) {
-                if (irsa && given == null) {
-                    throw new InvalidInputException("clusters[" + i + "].oidcIssuer", "missing (expected the cluster's"
-                            + " issuer, as `aws eks describe-cluster --query cluster.identity.oidc.issuer` prints it, or"
-                            + " its EKS name in clusterName, so that the issuer is looked up)");
-                }
+                // A cluster with neither under IRSA: the construct's props say the issuer is missing.
                 issuers.add(given);
                 continue;
             }
             String where = "clusters[" + i + "]";
-            if (!canLookUp) {
-                if (given != null) {
-                    throw new InvalidInputException("verifyIssuers", "true, but issuers are looked up in one account,"
-                            + " which is not known (expected cdk run with AWS credentials, so that CDK_DEFAULT_ACCOUNT"
-                            + " is set, and the default synthesizer; or verifyIssuers false)");
-                }
-                throw new InvalidInputException(where + ".oidcIssuer", "missing, and clusterName " + quote(c.clusterName())
-                        + " can be looked up only in a known account (expected either oidcIssuer, or cdk run with AWS"
-                        + " credentials, so that CDK_DEFAULT_ACCOUNT is set, and the default synthesizer, not"
-                        + " \"portable\")");
+            if (given != null) {
+                requireAccount(canLookUp, "verifyIssuers", "true: the issuers are looked up", "verifyIssuers false");
+            } else {
+                requireAccount(canLookUp, where + ".oidcIssuer", "missing, and clusterName " + quote(c.clusterName())
+                        + " is looked up", "oidcIssuer");
             }
             // The cluster's region: given, else the one its given EKS issuer names, else the stack's.
             String named = given == null ? null : EksCluster.eksIssuerRegion(given);
@@ -106,6 +97,24 @@ final class IssuerLookup {
             }
         }
         return new Result(issuers, pending, unanswered);
+    }
+
+    /**
+     * The one rule of every lookup (an issuer by cluster name, a KMS key by alias): it needs the
+     * stack's account, known only with the default synthesizer and an account to pin.
+     *
+     * @param canLookUp whether the stack has a known account and is not portable
+     * @param field     the field whose value needs the lookup
+     * @param what      what is looked up, as the start of the message
+     * @param otherwise the way out that needs no lookup
+     * @throws InvalidInputException naming {@code field} when the lookup cannot be made
+     */
+    static void requireAccount(boolean canLookUp, String field, String what, String otherwise) {
+        if (!canLookUp) {
+            throw new InvalidInputException(field, what + " in the stack's account, which is not known (expected cdk"
+                    + " run with AWS credentials, so that CDK_DEFAULT_ACCOUNT is set, and the default synthesizer, not"
+                    + " \"portable\"; or " + otherwise + ")");
+        }
     }
 
     /** The key and props of a cluster's query, as the CDK CLI writes them into cdk.context.json. */

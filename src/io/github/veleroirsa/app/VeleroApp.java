@@ -1,7 +1,5 @@
 package io.github.veleroirsa.app;
 
-import static io.github.veleroirsa.InvalidInputException.quote;
-
 import io.github.veleroirsa.InvalidInputException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -52,11 +50,6 @@ public final class VeleroApp {
         try {
             VeleroConfig config = ConfigLoader.load(app.getNode());
             note = ConfigLoader.sourceNote(app.getNode());
-            if (config.kmsKeyAlias() != null && account == null) {
-                throw new InvalidInputException("kmsKeyAlias", quote(config.kmsKeyAlias()) + " is looked up in the"
-                        + " target account, which is not known (expected cdk run with AWS credentials, so that"
-                        + " CDK_DEFAULT_ACCOUNT is set, or kmsKeyArn instead)");
-            }
             StackProps.Builder props = StackProps.builder()
                     .description("Velero on EKS: backup bucket, Velero policy and the role Velero assumes"
                             + " (velero-irsa)");

@@ -98,10 +98,6 @@ public record VeleroConfig(
             throw new InvalidInputException("kmsKeyAlias", quote(kmsKeyAlias) + " is not a customer-managed key"
                     + " alias (expected alias/ followed by letters, digits, '/', '_' and '-', not alias/aws/...)");
         }
-        if (kmsKeyAlias != null && synthesizer == Synthesizer.PORTABLE) {
-            throw new InvalidInputException("kmsKeyAlias", quote(kmsKeyAlias) + " needs a lookup in one account,"
-                    + " which a portable template has not (expected kmsKeyArn, or the default synthesizer)");
-        }
         // ARNs and names that are imported before the props see them: checked here by the construct's
         // own rules, so that an import never fails first with a message of its own.
         if (existingBucketName != null) {
@@ -161,7 +157,7 @@ public record VeleroConfig(
         VeleroBackupProps.Builder props = VeleroBackupProps.builder()
                 .clusters(eksClusters)
                 .identity(identity)
-                .roles(roles)
+                .roleLayout(roles)
                 .podIdentityPinning(podIdentityPinning)
                 .bucketName(bucketName)
                 .encryption(encryption)

@@ -32,10 +32,14 @@ public class VeleroStack extends Stack {
     public VeleroStack(Construct scope, String id, StackProps props, VeleroConfig config) {
         super(scope, id, props);
 
-        // Issuers named by clusterName are looked up in the stack's (known) account; a portable
-        // template has none.
-        IssuerLookup.Result issuers = IssuerLookup.resolve(this, config,
-                !config.portable() && !Token.isUnresolved(getAccount()));
+        // Issuers named by clusterName, and a key by its alias, are looked up in the stack's
+        // (known) account; a portable template has none.
+        boolean canLookUp = !config.portable() && !Token.isUnresolved(getAccount());
+        if (config.kmsKeyAlias() != null) {
+            IssuerLookup.requireAccount(canLookUp, "kmsKeyAlias", InvalidInputException.quote(config.kmsKeyAlias())
+                    + " is looked up", "kmsKeyArn instead");
+        }
+        IssuerLookup.Result issuers = IssuerLookup.resolve(this, config, canLookUp);
         VeleroBackupProps built = config.toBackupProps(this, issuers.issuers());
         this.pendingLookups = issuers.unanswered();
         if (!issuers.pending().isEmpty()) {

@@ -84,7 +84,7 @@ class AppOptionsTest {
         // And without an account there is nothing to look up in.
         AppRun noAccount = AppRun.of(config, null, null);
         assertThat(noAccount.status()).isEqualTo(1);
-        assertThat(noAccount.err()).contains("kmsKeyAlias: \"alias/velero-backups\" is looked up in the target account");
+        assertThat(noAccount.err()).contains("kmsKeyAlias: \"alias/velero-backups\" is looked up in the stack's account, which is not known");
     }
 
     @Test
