@@ -7,6 +7,9 @@
 #                    downloaded, two k8s.io modules the proxy no longer serves at v0.33.11 are raised
 #                    to v0.33.13 together with the k8s.io modules kept in step, then it is built)
 #   actionlint v1.7.12 (go install), which CI runs on .github/workflows
+#   the vmware-tanzu velero Helm chart 12.1.0, as velero-chart/ in the folder: `helm pull` from the
+#                    chart repository where it is reachable, else copied from VELERO_CHART_DIR
+#                    (default ../shared/clients/velero-chart-12.1.0/velero beside the project)
 # Needs Go. Progress goes to stderr; the folder alone to stdout.
 set -euo pipefail
 HELM_VERSION=v3.19.0
@@ -57,6 +60,26 @@ if [ ! -x "$dir/actionlint-$ACTIONLINT_VERSION" ]; then
   rm -rf "$gobin"
 fi
 
+CHART_VERSION=12.1.0
+if [ ! -f "$dir/velero-chart-$CHART_VERSION/Chart.yaml" ]; then
+  pulled=$(mktemp -d)
+  if timeout 60 "$dir/helm-$HELM_VERSION" pull velero --repo https://vmware-tanzu.github.io/helm-charts \
+       --version "$CHART_VERSION" --untar --untardir "$pulled" > /dev/null 2>&1; then
+    echo "clients.sh: the velero chart $CHART_VERSION from its chart repository (helm pull)" >&2
+    rm -rf "$dir/velero-chart-$CHART_VERSION" && mv "$pulled/velero" "$dir/velero-chart-$CHART_VERSION"
+  else
+    local_chart=${VELERO_CHART_DIR:-$(cd "$(dirname "$0")/.." && pwd)/../shared/clients/velero-chart-$CHART_VERSION/velero}
+    [ -f "$local_chart/Chart.yaml" ] || { echo "clients.sh: the chart repository is out of reach and VELERO_CHART_DIR ($local_chart) holds no chart" >&2; exit 3; }
+    grep -q "^version: $CHART_VERSION\$" "$local_chart/Chart.yaml" || { echo "clients.sh: $local_chart is not chart $CHART_VERSION" >&2; exit 3; }
+    echo "clients.sh: the velero chart $CHART_VERSION copied from $local_chart (VELERO_CHART_DIR; helm pull could not reach the chart repository)" >&2
+    rm -rf "$dir/velero-chart-$CHART_VERSION" && cp -r "$local_chart" "$dir/velero-chart-$CHART_VERSION" && chmod -R u+w "$dir/velero-chart-$CHART_VERSION"
+  fi
+  rm -rf "$pulled"
+else
+  echo "clients.sh: the velero chart $CHART_VERSION, kept from before in $dir" >&2
+fi
+
+ln -sfn "velero-chart-$CHART_VERSION" "$dir/velero-chart"
 ln -sf "actionlint-$ACTIONLINT_VERSION" "$dir/actionlint"
 ln -sf "helm-$HELM_VERSION" "$dir/helm"
 ln -sf "velero-$VELERO_VERSION" "$dir/velero"

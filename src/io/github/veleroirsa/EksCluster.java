@@ -341,7 +341,7 @@ public final class EksCluster {
          * {@code Roles/<role>}. Adding, removing or moving a cluster changes only the roles it
          * leaves or joins.
          *
-         * @param role the role
+         * @param role a stable role name, 1 to 100 letters, digits, '-' and '_'
          * @return this builder; default - the shared role ({@code Role}), or with
          * {@link RoleLayout#PER_CLUSTER} a role named after the cluster
          */
@@ -355,7 +355,7 @@ public final class EksCluster {
          * location takes EBS snapshots. An EKS issuer already names it; give it for a cluster
          * without one (Pod Identity) that is not in the stack's region.
          *
-         * @param region the region
+         * @param region an AWS region name
          * @return this builder; default - the region the issuer names, else the stack's
          */
         public Builder region(String region) {
@@ -369,7 +369,7 @@ public final class EksCluster {
          * stack's region, in the stack's account) and a pod identity association is created for
          * each service account. A token is taken as it is, unchecked.
          *
-         * @param clusterName the cluster name
+         * @param clusterName the EKS cluster's name, as {@code aws eks list-clusters} prints it
          * @return this builder; default {@code null}
          */
         public Builder clusterName(String clusterName) {
@@ -383,7 +383,7 @@ public final class EksCluster {
          * {@link #serviceAccount}. The cluster keeps one IRSA trust statement, whose {@code sub}
          * condition lists them all.
          *
-         * @param serviceAccounts the service accounts
+         * @param serviceAccounts namespaces and names of service accounts, each once
          * @return this builder; default - the one of {@link #namespace} and {@link #serviceAccount}
          */
         public Builder serviceAccounts(List<ServiceAccount> serviceAccounts) {
@@ -395,7 +395,7 @@ public final class EksCluster {
          * A stable name for the cluster, unique within the construct (1 to 100 letters, digits,
          * '-' and '_'). Required.
          *
-         * @param name the name
+         * @param name the cluster's stable name in this construct
          * @return this builder
          */
         public Builder name(String name) {
@@ -411,7 +411,7 @@ public final class EksCluster {
          * issuer URL with {@code https://}, and skips the checks of its form; see
          * {@link EksCluster#fromCluster} for a cluster of the same app.
          *
-         * @param oidcIssuer the oidc issuer
+         * @param oidcIssuer the issuer URL; {@code https://} and a trailing slash are optional
          * @return this builder
          */
         public Builder oidcIssuer(String oidcIssuer) {

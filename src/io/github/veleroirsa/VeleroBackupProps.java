@@ -442,7 +442,7 @@ public final class VeleroBackupProps {
          * How Velero's pods get the role: IRSA (an OIDC provider per cluster), EKS Pod Identity,
          * or both while a fleet moves from one to the other.
          *
-         * @param identity the identity
+         * @param identity IRSA, POD_IDENTITY or BOTH
          * @return this builder; default - {@link WorkloadIdentity#IRSA}
          */
         public Builder identity(WorkloadIdentity identity) {
@@ -457,7 +457,7 @@ public final class VeleroBackupProps {
          * (and its {@code region} when it is not the stack's). Turned off, any pod identity
          * association in the account may use the role, and the construct warns so.
          *
-         * @param podIdentityPinning the pod identity pinning
+         * @param podIdentityPinning whether the Pod Identity trust names the clusters and service accounts
          * @return this builder; default - true
          */
         public Builder podIdentityPinning(Boolean podIdentityPinning) {
@@ -469,7 +469,7 @@ public final class VeleroBackupProps {
          * An existing bucket for the backups: none is created and the policy is scoped to it
          * (and to {@link #encryptionKey} when the bucket uses SSE-KMS).
          *
-         * @param existingBucket the existing bucket
+         * @param existingBucket the bucket Velero writes to, imported (for example {@code Bucket.fromBucketName})
          * @return this builder; default - a new bucket
          */
         public Builder existingBucket(IBucket existingBucket) {
@@ -483,7 +483,7 @@ public final class VeleroBackupProps {
          * {@code kms:CreateGrant}, {@code kms:ListGrants} and {@code kms:RevokeGrant} limited to
          * grants for AWS resources.
          *
-         * @param ebsKmsKeys the ebs kms keys
+         * @param ebsKmsKeys the keys of the encrypted EBS volumes Velero snapshots and restores
          * @return this builder; default - none
          */
         public Builder ebsKmsKeys(List<IKey> ebsKmsKeys) {
@@ -495,7 +495,7 @@ public final class VeleroBackupProps {
          * Whether Velero takes EBS snapshots; false drops the EC2 statements, for teams that
          * back volumes up with file-system backups only.
          *
-         * @param ebsSnapshots the ebs snapshots
+         * @param ebsSnapshots whether the policy allows Velero's EBS snapshot calls and the wiring configures a snapshot location
          * @return this builder; default - true
          */
         public Builder ebsSnapshots(Boolean ebsSnapshots) {
@@ -508,7 +508,7 @@ public final class VeleroBackupProps {
          * Velero's node-agent, and with {@code ebsSnapshots} false it backs up every volume that
          * way by default. It needs no IAM permission beyond the bucket's.
          *
-         * @param fileSystemBackups the file system backups
+         * @param fileSystemBackups whether Velero's node-agent runs, for Kopia file-system backups
          * @return this builder; default - true when {@code ebsSnapshots} is false, else false
          */
         public Builder fileSystemBackups(Boolean fileSystemBackups) {
@@ -517,8 +517,12 @@ public final class VeleroBackupProps {
         }
 
         /**
-         * @param roleName the role name
-         * @return this builder; default - a name CloudFormation generates
+         * The IAM name of the shared role; with several roles, each named role is named
+         * {@code <roleName>-<role>} (at most 64 characters in all). A fixed name lets other
+         * accounts' policies name the role before it exists; changing it replaces the role.
+         *
+         * @param roleName 1 to 64 letters, digits and {@code +=,.@_-}
+         * @return this builder; default - names CloudFormation generates
          */
         public Builder roleName(String roleName) {
             this.roleName = roleName;
@@ -529,7 +533,7 @@ public final class VeleroBackupProps {
          * A managed policy that bounds every role's permissions, for example
          * {@code ManagedPolicy.fromManagedPolicyArn(scope, "Boundary", arn)}.
          *
-         * @param permissionsBoundary the permissions boundary
+         * @param permissionsBoundary the managed policy set as every role's permissions boundary
          * @return this builder; default - none
          */
         public Builder permissionsBoundary(IManagedPolicy permissionsBoundary) {
@@ -540,7 +544,7 @@ public final class VeleroBackupProps {
         /**
          * The role's IAM path, like {@code /velero/}.
          *
-         * @param rolePath the role path
+         * @param rolePath {@code /} or a path that starts and ends with {@code /}, at most 512 of the characters {@code !} to {@code ~}
          * @return this builder; default - {@code /}
          */
         public Builder rolePath(String rolePath) {
@@ -551,7 +555,7 @@ public final class VeleroBackupProps {
         /**
          * From one to twelve hours.
          *
-         * @param maxSessionDuration the max session duration
+         * @param maxSessionDuration how long a session of the role may last, in whole seconds
          * @return this builder; default - one hour
          */
         public Builder maxSessionDuration(Duration maxSessionDuration) {
@@ -562,7 +566,7 @@ public final class VeleroBackupProps {
         /**
          * Tags for every resource of the construct.
          *
-         * @param tags the tags
+         * @param tags tag keys and values (CloudFormation's rules: keys 1 to 128 characters, not {@code aws:})
          * @return this builder; default - none
          */
         public Builder tags(Map<String, String> tags) {
@@ -573,7 +577,7 @@ public final class VeleroBackupProps {
         /**
          * The Velero AWS plugin image that the install command and the Helm values name.
          *
-         * @param veleroPluginImage the velero plugin image
+         * @param veleroPluginImage a container image reference, name and tag or digest
          * @return this builder; default - {@value VeleroBackupProps#DEFAULT_VELERO_PLUGIN_IMAGE}
          */
         public Builder veleroPluginImage(String veleroPluginImage) {
@@ -587,7 +591,7 @@ public final class VeleroBackupProps {
          * trust statement and, unless it names an existing one, its own OIDC provider. Names and
          * issuers must be unique. Required, at least one.
          *
-         * @param clusters the clusters
+         * @param clusters the clusters, each built by {@link EksCluster#builder()}
          * @return this builder
          */
         public Builder clusters(List<EksCluster> clusters) {
@@ -598,7 +602,7 @@ public final class VeleroBackupProps {
         /**
          * The bucket's physical name, following S3's naming rules.
          *
-         * @param bucketName the bucket name
+         * @param bucketName the bucket's name: 3 to 63 lowercase letters, digits, {@code .} and {@code -}
          * @return this builder; default - a unique name generated by CloudFormation
          */
         public Builder bucketName(String bucketName) {
@@ -609,7 +613,7 @@ public final class VeleroBackupProps {
         /**
          * How objects are encrypted at rest.
          *
-         * @param encryption the encryption
+         * @param encryption SSE-S3 ({@link BackupEncryption#S3_MANAGED}) or SSE-KMS ({@link BackupEncryption#KMS})
          * @return this builder; default - {@link BackupEncryption#KMS} when {@link #encryptionKey}
          * is given, else {@link BackupEncryption#S3_MANAGED}
          */
@@ -623,7 +627,7 @@ public final class VeleroBackupProps {
          * Its key policy must let IAM policies of this account use it (the default key policy
          * does).
          *
-         * @param encryptionKey the encryption key
+         * @param encryptionKey the key, imported (for example {@code Key.fromKeyArn})
          * @return this builder; default - with KMS, a new customer-managed key with rotation on
          */
         public Builder encryptionKey(IKey encryptionKey) {
@@ -636,7 +640,7 @@ public final class VeleroBackupProps {
          * whole number of days, at least one. Current versions never expire: Velero and its
          * Kopia repository manage their own retention.
          *
-         * @param noncurrentVersionExpiration the noncurrent version expiration
+         * @param noncurrentVersionExpiration whole days, at least one
          * @return this builder; default - {@value VeleroBackupProps#DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS} days
          */
         public Builder noncurrentVersionExpiration(Duration noncurrentVersionExpiration) {
@@ -648,7 +652,7 @@ public final class VeleroBackupProps {
          * What happens to the bucket and a created key when they are removed from the stack or
          * replaced. Anything but RETAIN can lose backups: ask for it in so many words.
          *
-         * @param removalPolicy the removal policy
+         * @param removalPolicy what CloudFormation does with the bucket and a created key that leave the stack
          * @return this builder; default - {@link RemovalPolicy#RETAIN}
          */
         public Builder removalPolicy(RemovalPolicy removalPolicy) {
@@ -662,7 +666,7 @@ public final class VeleroBackupProps {
          * at synthesis, not CloudFormation at deploy time. Raise the quota in Service Quotas
          * first, then set this to the new value.
          *
-         * @param maxTrustPolicyLength the max trust policy length
+         * @param maxTrustPolicyLength the quota, in characters as IAM counts them
          * @return this builder; default - {@value VeleroBackupProps#DEFAULT_MAX_TRUST_POLICY_LENGTH},
          * IAM's default; at most 8192
          */
@@ -676,7 +680,7 @@ public final class VeleroBackupProps {
          * S3 server access logs under the prefix {@code <stack name>/}. Its bucket policy must let
          * {@code logging.s3.amazonaws.com} put objects there.
          *
-         * @param accessLogsBucket the access logs bucket
+         * @param accessLogsBucket the bucket that receives the logs, imported
          * @return this builder; default - no server access logs (CloudTrail data events are the
          * alternative)
          */

@@ -97,12 +97,7 @@ class BucketTest {
                 + "{'Fn::Join':['',[{'Fn::GetAtt':['" + bucket + "','Arn']},'/*']]}]}"));
     }
 
-    @Test
-    void bucketIsRetainedOnDeletionAndReplacementByDefault() {
-        JsonNode bucket = only(defaults, "AWS::S3::Bucket");
-        assertThat(bucket.get("DeletionPolicy").asText()).isEqualTo("Retain");
-        assertThat(bucket.get("UpdateReplacePolicy").asText()).isEqualTo("Retain");
-    }
+    // Retained on deletion and replacement by default: DataSafetyTest, for every configuration.
 
     @Test
     void removalPolicyIsTheUsersToChange() {

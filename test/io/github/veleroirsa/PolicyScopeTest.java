@@ -15,8 +15,8 @@ import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.s3.Bucket;
 
-/** An existing bucket, encrypted-volume keys, no EBS snapshots, and the role controls. */
-class PolicyOptionsTest {
+/** What the policy is scoped to and what the role carries: an existing bucket, encrypted-volume keys, no EBS snapshots, the role controls. */
+class PolicyScopeTest {
     static final String KEY = "arn:aws:kms:us-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     static final String EBS_KEY = "arn:aws:kms:us-west-1:111122223333:key/0f0e0d0c-0b0a-0908-0706-050403020100";
     static final EksCluster A = TestApps.cluster("backup", TestApps.ISSUER_A);

@@ -8,8 +8,8 @@ import io.github.veleroirsa.TestApps;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The app's options for issue 4: identity, existing resources, key lookup, outputs, portable templates. */
-class AppOptionsTest {
+/** Configuration fields as the app turns them into resources and outputs: identity, existing resources, key lookup, outputs, portable templates. */
+class ConfigFieldsTest {
     static final String A = "{\"name\":\"backup\",\"oidcIssuer\":\"oidc.eks.us-west-1.amazonaws.com/id/17562E53EA93EE98AA800738265ECFE1\"";
 
     @Test
