@@ -96,6 +96,6 @@ class VeleroWiringTest {
         VeleroBackup backup = backup(new Stack(new App(), "S"), "Velero", "prod", TestApps.ISSUER_A);
         backup.addWiringOutputs();
         assertThatThrownBy(backup::addWiringOutputs).isInstanceOf(IllegalStateException.class)
-                .hasMessage("addWiringOutputs: this VeleroBackup has its wiring outputs already (expected one call)");
+                .hasMessageStartingWith("addWiringOutputs: this VeleroBackup has its wiring outputs already");
     }
 }

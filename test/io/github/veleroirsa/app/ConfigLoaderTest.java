@@ -118,14 +118,13 @@ class ConfigLoaderTest {
     void failsOnAConfigFileThatIsAFolder(@TempDir Path dir) {
         var app = TestApps.app(Map.of("veleroConfigFile", dir.toString()), null);
         assertThatThrownBy(() -> ConfigLoader.load(app.getNode()))
-                .hasMessage("veleroConfigFile: \"" + dir + "\" is a folder (expected a JSON file)");
+                .hasMessageStartingWith("veleroConfigFile: \"" + dir + "\" is a folder");
     }
 
     @Test
     void failsOnNoConfigAtAll() {
         assertThatThrownBy(() -> ConfigLoader.load(TestApps.app(Map.of(), null).getNode()))
-                .hasMessage("velero: missing (expected the configuration object under \"context\" in cdk.json,"
-                        + " -c velero='{...}' or -c veleroConfigFile=path/to/config.json)");
+                .hasMessageStartingWith("velero: missing");
     }
 
     @Test
