@@ -11,6 +11,20 @@ import software.amazon.awscdk.Fn;
 final class Shell {
     private Shell() {}
 
+    /**
+     * Each argument with a token, quoted once (CONTRIBUTING, Performance): a fleet's wirings
+     * share the bucket and region arguments. Tokens are unique to the process, so a key never
+     * stands for two values; the oldest entries go past {@value #REMEMBERED}.
+     */
+    private static final int REMEMBERED = 1024;
+    private static final java.util.Map<String, String> DEPLOY_TIME = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
+                    return size() > REMEMBERED;
+                }
+            });
+
     /** Characters no POSIX shell treats specially in a word: an argument of only these needs no quotes. */
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
@@ -23,8 +37,10 @@ final class Shell {
      * value can end the quotes either.
      */
     static String quote(String arg) {
-        if (Rules.unresolved(arg)) {
-            return "'" + Fn.join("'\\''", Fn.split("'", arg)) + "'";
+        if (arg.contains("Token[") || arg.contains("e+289")) {
+            // Split and joined by CloudFormation; a literal that only looks like a token is
+            // split and joined by aws-cdk-lib at synthesis, to the same quoting.
+            return DEPLOY_TIME.computeIfAbsent(arg, a -> "'" + Fn.join("'\\''", Fn.split("'", a)) + "'");
         }
         if (PLAIN.matcher(arg).matches()) {
             return arg;

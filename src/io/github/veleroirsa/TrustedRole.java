@@ -72,12 +72,36 @@ final class TrustedRole {
     }
 
     /**
-     * Fails when IAM would refuse this role's trust policy: says by how much, how many of its
-     * clusters fit, and the ways out.
+     * Fails when IAM would refuse one of these roles' trust policies: says by how much, how many
+     * of its clusters fit, and the ways out. Every role's principals go into one document,
+     * resolved once and cut per role (CONTRIBUTING, Performance, measures what this saves):
+     * aws-cdk-lib adds each principal as a statement of its own, in order, so the cut is exact
+     * whenever it merged none, which the statement count shows; otherwise each role is resolved
+     * on its own.
      */
-    void checkSize(Stack stack) {
+    static void checkSizes(Stack stack, java.util.Collection<TrustedRole> roles) {
+        List<IPrincipal> all = new ArrayList<>();
+        roles.forEach(role -> all.addAll(role.measuredPrincipals(role.clusters.size())));
+        Map<?, ?> resolved = resolve(stack, all);
+        boolean cuttable = resolved.get("Statement") instanceof List<?> statements && statements.size() == all.size();
+        int from = 0;
+        for (TrustedRole role : roles) {
+            int count = role.statementCount();
+            role.checkSize(stack, cuttable ? statements(resolved, from, from + count)
+                    : resolve(stack, role.measuredPrincipals(role.clusters.size())));
+            from += count;
+        }
+    }
+
+    /** A resolved trust policy with only statements {@code from} to {@code to} of it. */
+    private static Map<?, ?> statements(Map<?, ?> trust, int from, int to) {
+        Map<Object, Object> cut = new LinkedHashMap<>(trust);
+        cut.put("Statement", ((List<?>) trust.get("Statement")).subList(from, to));
+        return cut;
+    }
+
+    private void checkSize(Stack stack, Map<?, ?> trust) {
         int limit = props.getMaxTrustPolicyLength();
-        Map<?, ?> trust = resolve(stack, measuredPrincipals(clusters.size()));
         int size = TrustPolicySize.measure(trust);
         if (size <= limit) {
             return;
@@ -114,9 +138,7 @@ final class TrustedRole {
         if (!(trust.get("Statement") instanceof List<?> statements) || statements.size() != statementCount()) {
             return resolve(stack, first);
         }
-        Map<Object, Object> cut = new LinkedHashMap<>(trust);
-        cut.put("Statement", statements.subList(0, first.size()));
-        return cut;
+        return statements(trust, 0, first.size());
     }
 
     /** How many statements this construct gives the role's trust: one per principal. */

@@ -104,7 +104,7 @@ public class VeleroBackup extends Construct {
         }
         props.getClustersByRole().forEach((name, clusters) ->
                 trusted.put(name, new TrustedRole(name, clusters, props, providerArns, clusterArns)));
-        trusted.values().forEach(role -> role.checkSize(stack));
+        TrustedRole.checkSizes(stack, trusted.values());
 
         BackupStore store = BackupStore.create(this, props);
         this.bucket = store.bucket();
