@@ -47,7 +47,7 @@ public class VeleroStack extends Stack {
             // CLI synthesizes again with the answers; should it fail to, the template it leaves
             // behind must not deploy. CloudFormation refuses a template that refers to a resource
             // or parameter it does not hold ("Template format error: Unresolved resource
-            // dependencies"; cfn-lint's E1012), before it creates or changes anything: the
+            // dependencies"; cfn-lint's E6101 for an output), before it creates or changes anything: the
             // output below refers to one. The rule says why, to whoever reads the template.
             String why = "The OIDC issuers of " + InvalidInputException.names(issuers.pending()) + " were not looked"
                     + " up yet: synthesize with the CDK CLI and AWS credentials (cdk synth), which looks them up and"
