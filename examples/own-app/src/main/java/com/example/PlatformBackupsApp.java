@@ -35,7 +35,7 @@ public final class PlatformBackupsApp {
                     .noncurrentVersionExpiration(Duration.days(14))
                     .build());
         } catch (InvalidInputException e) {
-            // One line naming the prop, e.g. "clusters[1].oidcIssuer: ... (expected ...)", not a stack trace.
+            // One line naming the value, e.g. "cluster \"restore\": oidcIssuer: ... (expected ...)", not a stack trace.
             System.err.println("platform-backups: " + e.getMessage());
             System.exit(1);
             return;
