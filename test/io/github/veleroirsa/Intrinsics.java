@@ -20,6 +20,27 @@ public final class Intrinsics {
             "AWS::URLSuffix", "amazonaws.com");
 
     /**
+     * A copy of a template value (a policy document, say) with every intrinsic written out as
+     * {@link #resolve} writes it: what IAM sees once the stack is deployed.
+     */
+    public static JsonNode resolveAll(JsonNode value, Function<String, String> values) {
+        if (value.isObject() && (value.has("Ref") || value.has("Fn::GetAtt") || value.has("Fn::Join"))) {
+            return TestApps.JSON.getNodeFactory().textNode(resolve(value, values));
+        }
+        if (value.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode out = TestApps.JSON.createObjectNode();
+            value.properties().forEach(e -> out.set(e.getKey(), resolveAll(e.getValue(), values)));
+            return out;
+        }
+        if (value.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = TestApps.JSON.createArrayNode();
+            value.forEach(v -> out.add(resolveAll(v, values)));
+            return out;
+        }
+        return value;
+    }
+
+    /**
      * The value as text; {@code Ref} of a pseudo parameter or resource and {@code Fn::GetAtt} are
      * looked up in {@code values} (keys: the {@code Ref} name, or {@code logicalId.attribute});
      * anything else fails the test.

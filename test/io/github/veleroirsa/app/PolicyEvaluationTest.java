@@ -3,6 +3,7 @@ package io.github.veleroirsa.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.veleroirsa.IamSimulator;
 import io.github.veleroirsa.Intrinsics;
 import io.github.veleroirsa.PolicyEvaluator;
 import io.github.veleroirsa.PolicyEvaluator.Request;
@@ -61,7 +62,7 @@ class PolicyEvaluationTest {
         });
         assertThat(policies).hasSize(1);
         String bucket = config.has("existingBucketName") ? config.get("existingBucketName").asText() : WiringOutputs.BUCKET;
-        PolicyEvaluator policy = new PolicyEvaluator(policies.get(0), key -> {
+        java.util.function.Function<String, String> values = key -> {
             if (Intrinsics.SAMPLE.containsKey(key)) {
                 return Intrinsics.SAMPLE.get(key);
             }
@@ -72,7 +73,8 @@ class PolicyEvaluationTest {
                 case "AWS::KMS::Key.Arn" -> CREATED_KEY;
                 default -> throw new AssertionError("no sample for " + key);
             };
-        });
+        };
+        PolicyEvaluator policy = new PolicyEvaluator(policies.get(0), values);
         String objects = "arn:aws:s3:::" + bucket + "/backups/nightly-20261128/velero-backup.json";
 
         List<Request> allowed = new ArrayList<>();
@@ -132,5 +134,39 @@ class PolicyEvaluationTest {
 
         allowed.forEach(r -> assertThat(policy.allows(r)).as("allowed: %s", r).isTrue());
         denied.forEach(r -> assertThat(policy.allows(r)).as("denied: %s", r).isFalse());
+
+        // The same requests through an IAM simulator nobody here wrote: the same verdicts. KMS asks
+        // the key's policy too: the created key's from the template, else a key policy as AWS
+        // makes it by default, which lets the account's IAM policies decide (the README asks it of
+        // an existing key).
+        JsonNode createdKeyPolicy = null;
+        for (JsonNode r : template.get("Resources")) {
+            if (r.get("Type").asText().equals("AWS::KMS::Key")) {
+                createdKeyPolicy = Intrinsics.resolveAll(r.at("/Properties/KeyPolicy"), values);
+            }
+        }
+        JsonNode defaultKeyPolicy = TestApps.parse("{'Version':'2012-10-17','Statement':[{'Effect':'Allow',"
+                + "'Principal':{'AWS':'arn:aws:iam::" + ACCOUNT + ":root'},'Action':'kms:*','Resource':'*'}]}");
+        JsonNode identity = Intrinsics.resolveAll(policies.get(0), values);
+        JsonNode bucketKeyPolicy = createdKeyPolicy != null && !config.has("kmsKeyArn") ? createdKeyPolicy : defaultKeyPolicy;
+        List<Request> all = new ArrayList<>(allowed);
+        all.addAll(denied);
+        List<String> verdicts = IamSimulator.verdicts("arn:aws:iam::" + ACCOUNT + ":role/velero", List.of(identity),
+                null, ACCOUNT, all.stream().map(r -> new IamSimulator.Call(r.action(), r.resource(), r.context(),
+                        !r.resource().startsWith("arn:aws:kms:") ? null
+                                : r.resource().equals(CREATED_KEY) ? bucketKeyPolicy : defaultKeyPolicy)).toList());
+        for (int i = 0; i < all.size(); i++) {
+            assertThat(verdicts.get(i)).as("the IAM simulator on %s", all.get(i))
+                    .isEqualTo(i < allowed.size() ? "Allowed" : "ImplicitlyDenied");
+        }
+        simulated.addAndGet(all.size());
+    }
+
+    static final java.util.concurrent.atomic.AtomicInteger simulated = new java.util.concurrent.atomic.AtomicInteger();
+
+    @org.junit.jupiter.api.AfterAll
+    static void sayHowManyTheSimulatorJudged() {
+        System.out.println("IAM simulator (@cloud-copilot/iam-simulate): " + simulated.get() + " requests over the"
+                + " matrix, each with the evaluator's verdict");
     }
 }
