@@ -87,8 +87,12 @@ final class Rules {
     private static final Pattern EKS_ISSUER = Pattern.compile(
             "oidc\\.eks\\.([a-z]{2}(?:-[a-z]+)+-[0-9]{1,2})\\.amazonaws\\.com(\\.cn)?/id/[0-9A-F]{32}");
     private static final String DNS_LABEL = "[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?";
-    /** A host name: lowercase DNS labels, at least two, the last not all digits (no IP address). */
-    private static final Pattern DNS_HOST = Pattern.compile("(?:" + DNS_LABEL + "\\.)+(?=[-a-z0-9]*[a-z])" + DNS_LABEL);
+    /**
+     * A host name: lowercase DNS labels, at least two, the last starting with a letter as every
+     * top-level domain does, so that no address in any of the forms resolvers take ({@code
+     * 127.0.0.1}, {@code 127.0x1}, {@code 2130706433}) passes for one.
+     */
+    private static final Pattern DNS_HOST = Pattern.compile("(?:" + DNS_LABEL + "\\.)+[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?");
     /** A path segment of an issuer that is not EKS's: unreserved characters, never empty, {@code .} or {@code ..}. */
     private static final Pattern PATH_SEGMENT = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._~-]+");
     private static final Pattern OTHER_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");

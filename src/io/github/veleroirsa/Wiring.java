@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.constructs.Construct;
@@ -79,8 +78,7 @@ final class Wiring extends Construct {
                 unique = id + n;
             }
             CfnOutput output = CfnOutput.Builder.create(this, unique)
-                    .description("Velero wiring (velero install, Helm values) for the clusters "
-                            + names.stream().map(n -> "[" + n + "]").collect(Collectors.joining(" ")))
+                    .description(description(names))
                     .value(stack.toJsonString(wirings.get(chunk.get(0)).toOutput(names)))
                     .build();
             output.overrideLogicalId(unique);
@@ -102,6 +100,32 @@ final class Wiring extends Construct {
     /** {@return the output of every cluster, by cluster name, in name order} */
     Map<String, CfnOutput> byCluster() {
         return byCluster;
+    }
+
+    /** CloudFormation's limit on an output's description. */
+    static final int MAX_DESCRIPTION_BYTES = 1024;
+
+    /**
+     * An output's description: its clusters as {@code [name]}, as many as fit CloudFormation's
+     * {@value #MAX_DESCRIPTION_BYTES} bytes, then how many more the value's {@code clusters} lists.
+     */
+    static String description(List<String> names) {
+        String start = "Velero wiring (velero install, Helm values) for the clusters";
+        StringBuilder out = new StringBuilder(start);
+        for (int i = 0; i < names.size(); i++) {
+            String next = " [" + names.get(i) + "]";
+            String rest = " and " + (names.size() - i - 1) + " more (the value's clusters)";
+            boolean last = i == names.size() - 1;
+            if (bytes(out + next + (last ? "" : rest)) > MAX_DESCRIPTION_BYTES) {
+                return out + " and " + (names.size() - i) + " more (the value's clusters)";
+            }
+            out.append(next);
+        }
+        return out.toString();
+    }
+
+    private static int bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /**

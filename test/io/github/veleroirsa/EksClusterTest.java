@@ -115,6 +115,7 @@ class EksClusterTest {
         "https://oidc.example.com//a", "https://oidc.example.com/a//b", "https://oidc.example.com/a//",
         "https://oidc.example.com/a?x=1", "https://oidc.example.com/a#f", "https://oidc.example.com:8443/a",
         "https://user@oidc.example.com/a", "https://10.0.0.1/a", "https://localhost/a", "https://-oidc.example.com/id",
+        "https://127.0.0.0x1/", "https://127.0x1/a", "https://169.254.169.0xfe/latest", "https://a.0x7f",
         "https://OIDC.example.com/a", "https://oidc.example.com/a%2F..", "https://oidc.example.com/a b"})
     void failsOnAnIssuerThatIsNotAnHttpsUrlOfADnsHostAndAPlainPathEvenWithTheOptIn(String issuer) {
         assertThatThrownBy(() -> valid().oidcIssuer(issuer).nonEksIssuer(true).build())

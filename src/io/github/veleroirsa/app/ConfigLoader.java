@@ -75,7 +75,7 @@ public final class ConfigLoader {
         if (file != null) {
             if (!(file instanceof String path) || path.isBlank()) {
                 String given = file instanceof String p ? quote(p) + (p.isEmpty() ? " is empty" : " is blank")
-                        : describe(MAPPER.valueToTree(file));
+                        : describe(data(file, FILE_CONTEXT_KEY));
                 throw new InvalidInputException(FILE_CONTEXT_KEY, given + " (expected a path to a JSON file: -c "
                         + FILE_CONTEXT_KEY + "=path/to/config.json)");
             }
@@ -88,7 +88,7 @@ public final class ConfigLoader {
                     + " \"context\" in cdk.json, -c " + CONTEXT_KEY + "='{...}' or -c " + FILE_CONTEXT_KEY
                     + "=path/to/config.json)");
         }
-        return value instanceof String json ? parse(json) : bind(MAPPER.valueToTree(value));
+        return value instanceof String json ? parse(json) : bind(data(value, CONTEXT_KEY));
     }
 
     /**
@@ -113,9 +113,9 @@ public final class ConfigLoader {
         try {
             JsonNode own = Files.isRegularFile(cdkJson) ? MAPPER.readTree(Files.readString(cdkJson)).path("context").path(CONTEXT_KEY)
                     : null;
-            JsonNode given = value instanceof String json ? MAPPER.readTree(json) : MAPPER.valueToTree(value);
+            JsonNode given = value instanceof String json ? MAPPER.readTree(json) : data(value, CONTEXT_KEY);
             return own != null && own.equals(given);
-        } catch (IOException e) {
+        } catch (IOException | InvalidInputException e) {
             return false;
         }
     }
@@ -123,7 +123,7 @@ public final class ConfigLoader {
     /** Where {@link #load} reads the configuration from, in words: for messages. */
     public static String source(Node node) {
         Object file = node.tryGetContext(FILE_CONTEXT_KEY);
-        return file != null ? "config file " + file : "context " + CONTEXT_KEY;
+        return file != null ? "config file " + shown(String.valueOf(file)) : "context " + CONTEXT_KEY;
     }
 
     private static String read(Path path) {
@@ -138,7 +138,7 @@ public final class ConfigLoader {
                     + " a JSON file, relative to the folder cdk runs in: " + Path.of("").toAbsolutePath() + ")");
         } catch (IOException e) {
             // Name the cause in words, not as a Java exception class.
-            String why = e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
+            String why = e instanceof AccessDeniedException ? "permission denied" : cut(oneLine(e.getMessage()));
             throw new InvalidInputException(FILE_CONTEXT_KEY, quote(path.toString()) + " cannot be read: " + why
                     + " (expected a readable JSON file)");
         }
@@ -162,6 +162,46 @@ public final class ConfigLoader {
                     + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
         }
         return bind(tree);
+    }
+
+    /**
+     * A context value as JSON data: text, numbers, booleans, lists and objects of them. Anything
+     * else (an object jsii made of a {@code $jsii.byref} or {@code $jsii.enum} in cdk.json) is
+     * refused where it is, before it is read.
+     */
+    private static JsonNode data(Object value, String at) {
+        if (value == null) {
+            return MAPPER.nullNode();
+        }
+        if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+            return MAPPER.valueToTree(value);
+        }
+        if (value instanceof java.util.List<?> list) {
+            var out = MAPPER.createArrayNode();
+            for (int i = 0; i < list.size(); i++) {
+                out.add(data(list.get(i), at + "[" + i + "]"));
+            }
+            return out;
+        }
+        if (value instanceof java.util.Map<?, ?> map) {
+            var out = MAPPER.createObjectNode();
+            for (var e : map.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                out.set(key, data(e.getValue(), field(at.equals(CONTEXT_KEY) ? "" : at, key)));
+            }
+            return out;
+        }
+        throw new InvalidInputException(at, "is not JSON data but an object of another kind (expected text,"
+                + " numbers, booleans, lists and objects of them; {\"$jsii.byref\": ...} and the like are not configuration)");
+    }
+
+    /** A file name as a message shows it: as it is, or quoted where it is long or holds other than printable ASCII. */
+    private static String shown(String path) {
+        return path.matches("[\\x21-\\x7e][\\x20-\\x7e]{0,199}") ? path : quote(path);
+    }
+
+    private static String oneLine(String text) {
+        return String.valueOf(text).replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     /** A parser's own words, which may quote the input: at most {@value InvalidInputException#MAX_QUOTED_LENGTH} characters. */
@@ -266,7 +306,7 @@ public final class ConfigLoader {
         }
         JsonNode value = find(tree, refs);
         if (e.getCause() instanceof InputCoercionException c && c.getTargetType() != null) {
-            return new InvalidInputException(orRoot(at), value + " is out of range (expected "
+            return new InvalidInputException(orRoot(at), cut(String.valueOf(value)) + " is out of range (expected "
                     + expected(c.getTargetType()) + ")");
         }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null && m.getTargetType().isEnum()
@@ -308,7 +348,7 @@ public final class ConfigLoader {
         }
         String text = value.toString();
         if (text.length() > 80) {
-            text = text.substring(0, 77) + "...";
+            text = text.substring(0, 77) + "... (" + text.length() + " characters)";
         }
         String kind = switch (value.getNodeType()) {
             case STRING -> "a string";
@@ -351,7 +391,7 @@ public final class ConfigLoader {
      * in brackets when it is not a plain word ({@code [""]}, {@code clusters[0]["a b"]}).
      */
     private static String field(String parent, String name) {
-        if (!PLAIN_NAME.matcher(name).matches()) {
+        if (!PLAIN_NAME.matcher(name).matches() || name.length() > InvalidInputException.MAX_QUOTED_LENGTH) {
             return parent + "[" + quote(name) + "]";
         }
         return parent.isEmpty() ? name : parent + "." + name;

@@ -93,8 +93,9 @@ public final class VeleroApp {
                         Files.deleteIfExists(Path.of(artifact.getTemplateFullPath()));
                     }
                     err.println("velero-irsa: lookups not answered (" + ConfigLoader.source(app.getNode()) + "): "
-                            + stack.getPendingLookups().get(0) + " (expected cdk synth, which looks the issuers up"
-                            + " with AWS credentials and keeps them in cdk.context.json, or each cluster's oidcIssuer)");
+                            + stack.getPendingLookups().get(0) + " (expected cdk synth, which looks it up with AWS"
+                            + " credentials and keeps the answer in cdk.context.json; or the value itself: each cluster's"
+                            + " oidcIssuer, kmsKeyArn)");
                     return 1;
                 }
                 // The CLI answers the lookups and runs the app again, which then says what it has to.

@@ -41,16 +41,24 @@ public class VeleroStack extends Stack {
         }
         IssuerLookup.Result issuers = IssuerLookup.resolve(this, config, canLookUp);
         VeleroBackupProps built = config.toBackupProps(this, issuers.issuers());
-        this.pendingLookups = issuers.unanswered();
-        if (!issuers.pending().isEmpty()) {
+        List<String> unanswered = new java.util.ArrayList<>(issuers.unanswered());
+        List<String> pendingNames = new java.util.ArrayList<>(issuers.pending());
+        if (config.kmsKeyAlias() != null && keyNotLookedUp(config.kmsKeyAlias())) {
+            // Key.fromLookup's first pass gives a dummy key: the template must not deploy either.
+            unanswered.add("kmsKeyAlias: " + InvalidInputException.quote(config.kmsKeyAlias()) + " in account "
+                    + getAccount() + ", region " + getRegion() + " is not looked up yet");
+            pendingNames.add("key " + config.kmsKeyAlias());
+        }
+        this.pendingLookups = List.copyOf(unanswered);
+        if (!pendingNames.isEmpty()) {
             // The first pass, before the CDK CLI has answered the lookups: placeholder issuers. The
             // CLI synthesizes again with the answers; should it fail to, the template it leaves
             // behind must not deploy. CloudFormation refuses a template that refers to a resource
             // or parameter it does not hold ("Template format error: Unresolved resource
             // dependencies"; cfn-lint's E6101 for an output), before it creates or changes anything: the
             // output below refers to one. The rule says why, to whoever reads the template.
-            String why = "The OIDC issuers of " + InvalidInputException.names(issuers.pending()) + " were not looked"
-                    + " up yet: synthesize with the CDK CLI and AWS credentials (cdk synth), which looks them up and"
+            String why = "The lookups of " + InvalidInputException.names(pendingNames) + " were not answered"
+                    + " yet: synthesize with the CDK CLI and AWS credentials (cdk synth), which looks them up and"
                     + " keeps them in cdk.context.json";
             CfnRule.Builder.create(this, "IssuersNotLookedUp").assertions(List.of(CfnRuleAssertion.builder()
                     .assertValue(Fn.conditionEquals("looked-up", "not-looked-up"))
@@ -91,6 +99,13 @@ public class VeleroStack extends Stack {
         if (!problems.isEmpty()) {
             throw new InvalidInputException("clusters", problems.get(0));
         }
+    }
+
+    /** Whether the CDK CLI has not yet answered {@code Key.fromLookup}'s query for this alias. */
+    private boolean keyNotLookedUp(String alias) {
+        String key = software.amazon.awscdk.ContextProvider.getKey(this, software.amazon.awscdk.GetContextKeyOptions.builder()
+                .provider("key-provider").props(java.util.Map.of("aliasName", alias)).build()).getKey();
+        return getNode().tryGetContext(key) == null;
     }
 
     private void output(String id, String description, String value) {

@@ -198,6 +198,67 @@ class HostileInputTest {
         assertThat(none).isEmpty();
     }
 
+    @Test
+    void valuesAndNamesOfEveryKindAreCutInTheMessage() throws IOException {
+        String digits = "9".repeat(999);
+        String name = "f".repeat(3000);
+        Path longPath = Path.of("/tmp", "p".repeat(240) + ".json");
+        for (AppRun run : List.of(
+                AppRun.of("{\"noncurrentVersionExpirationDays\":" + digits + ",\"clusters\":[" + CLUSTER + "]}", null, null),
+                AppRun.of("{\"" + name + "\":1,\"clusters\":[" + CLUSTER + "]}", null, null),
+                AppRun.of("{\"clusters\":\"" + "c".repeat(500) + "\"}", null, null),
+                AppRun.of(Map.of("veleroConfigFile", longPath.toString()), null, null),
+                AppRun.of(Map.of("veleroConfigFile", "line\nbreak.json"), null, null))) {
+            assertThat(run.status()).isEqualTo(1);
+            assertThat(run.err()).as(run.err()).hasLineCount(1);
+            assertThat(run.err().length()).as(run.err()).isLessThan(1200);
+        }
+        assertThat(AppRun.of("{\"clusters\":\"" + "c".repeat(500) + "\"}", null, null).err())
+                .contains("... (502 characters) is a string");
+    }
+
+    @Test
+    void aContextValueThatIsNoJsonDataIsRefusedInOneLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // In cdk.json, {"$jsii.byref": ...} reaches the app as an object jsii made, not as data.
+        for (Map<String, Object> context : List.of(
+                Map.<String, Object>of("veleroConfigFile", Map.of("$jsii.byref", "aws-cdk-lib.App@10000")),
+                Map.<String, Object>of("velero", Map.of("clusters", List.of(Map.of("name", Map.of("$jsii.byref",
+                        "aws-cdk-lib.App@10000"))))))) {
+            ProcessTest.Result r = ProcessTest.run(context, Files.createTempDirectory(dir, "run").resolve("cdk.out"));
+            assertThat(r.status()).isEqualTo(1);
+            assertThat(r.err()).as(r.err()).hasLineCount(1).contains("is not JSON data");
+        }
+    }
+
+    @Test
+    void aKeyAliasNotLookedUpYetLeavesATemplateCloudFormationRefusesAndOutsideTheCliNone() {
+        String config = "{\"encryption\":\"KMS\",\"kmsKeyAlias\":\"alias/velero-backups\",\"clusters\":[" + CLUSTER + "]}";
+        AppRun byCli = AppRun.of(Map.of("velero", config), "111122223333", "us-west-2", true);
+        assertThat(byCli.status()).isZero();
+        JsonNode template = byCli.template("VeleroBackup");
+        List<String> dangling = new ArrayList<>();
+        refs(template.path("Outputs"), dangling, template);
+        assertThat(dangling).isNotEmpty();
+        AppRun outside = AppRun.of(Map.of("velero", config), "111122223333", "us-west-2", false);
+        assertThat(outside.status()).isEqualTo(1);
+        assertThat(outside.err()).hasLineCount(1).contains("kmsKeyAlias: \"alias/velero-backups\" in account 111122223333,"
+                + " region us-west-2 is not looked up yet");
+        assertThat(outside.files()).noneMatch(f -> f.endsWith(".template.json"));
+    }
+
+    @Test
+    void aSharedWiringOutputsDescriptionStaysWithinCloudFormationsLimit() {
+        StringBuilder clusters = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            clusters.append(i == 0 ? "" : ",").append("{\"name\":\"").append(String.format("%03d", i)).append("x".repeat(97))
+                    .append("\",\"oidcIssuer\":").append(String.format("\"oidc.eks.us-east-1.amazonaws.com/id/%032X\"}", i + 1));
+        }
+        AppRun run = AppRun.of("{\"maxTrustPolicyLength\":8192,\"clusters\":[" + clusters + "]}", null, null);
+        assertThat(run.err()).isEmpty();
+        // WiringOutputs checks each description against 1,024 bytes and finds every cluster in a value.
+        assertThat(WiringOutputs.byCluster(run.template("VeleroBackup"))).hasSize(12);
+    }
+
     /** Every {@code Ref} under {@code node} that names neither a resource, a parameter nor a pseudo parameter. */
     static void refs(JsonNode node, List<String> dangling, JsonNode template) {
         if (node.isObject()) {

@@ -179,8 +179,8 @@ class MessageCatalogueTest {
                 Arguments.of(Map.of("velero", lookup), "111122223333", "velero-irsa: lookups not answered (context"
                         + " velero): clusters[0].clusterName: the issuer of EKS cluster \"prod-west\" (cluster \"backup\")"
                         + " in account 111122223333, region us-west-2 is not looked up yet (expected cdk synth, which"
-                        + " looks the issuers up with AWS credentials and keeps them in cdk.context.json, or each"
-                        + " cluster's oidcIssuer)"),
+                        + " looks it up with AWS credentials and keeps the answer in cdk.context.json; or the value"
+                        + " itself: each cluster's oidcIssuer, kmsKeyArn)"),
                 Arguments.of(Map.of("velero", "{\"clusters\":[{\"name\":\"backup\",\"oidcIssuer\":\"http://oidc.eks"
                         + ".us-west-2.amazonaws.com/id/00000000000000000000000000000002\"}]}"), null, "velero-irsa: invalid"
                         + " configuration (context velero): clusters[0].oidcIssuer: \"http://oidc.eks.us-west-2.amazonaws"
@@ -202,7 +202,7 @@ class MessageCatalogueTest {
                         + " CDK token syntax (expected plain text: a configuration is data, and ${Token[...]},"
                         + " #{Token[...]} or -1.<digits>e+289 would be taken for a deploy-time value and skip every"
                         + " check)"),
-                Arguments.of(Map.of("veleroConfigFile", ""), null, "velero-irsa: invalid configuration (config file ):"
+                Arguments.of(Map.of("veleroConfigFile", ""), null, "velero-irsa: invalid configuration (config file \"\"):"
                         + " veleroConfigFile: \"\" is empty (expected a path to a JSON file: -c"
                         + " veleroConfigFile=path/to/config.json)"));
     }
