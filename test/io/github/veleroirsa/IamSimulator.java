@@ -80,20 +80,25 @@ public final class IamSimulator {
             }
         }
         try {
-            Path in = Files.createTempFile("iam-simulate", ".json");
-            TestApps.JSON.writeValue(in.toFile(), input);
-            Process p = new ProcessBuilder("node", HOME.resolve("simulate.mjs").toAbsolutePath().toString())
-                    .redirectInput(in.toFile())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .directory(HOME.toFile())
-                    .start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new AssertionError("the IAM simulator failed: " + new String(out, StandardCharsets.UTF_8));
+            synchronized (IamSimulator.class) {
+                if (process == null || !process.isAlive()) {
+                    process = new ProcessBuilder("node", HOME.resolve("simulate.mjs").toAbsolutePath().toString())
+                            .redirectError(ProcessBuilder.Redirect.INHERIT)
+                            .directory(HOME.toFile())
+                            .start();
+                    toSimulator = new java.io.PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
+                    fromSimulator = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                            StandardCharsets.UTF_8));
+                }
+                toSimulator.println(TestApps.JSON.writeValueAsString(input));
+                String line = fromSimulator.readLine();
+                if (line == null) {
+                    throw new AssertionError("the IAM simulator stopped (exit " + process.waitFor() + ")");
+                }
+                List<String> verdicts = new ArrayList<>();
+                TestApps.JSON.readTree(line).forEach(v -> verdicts.add(v.asText()));
+                return verdicts;
             }
-            List<String> verdicts = new ArrayList<>();
-            TestApps.JSON.readTree(out).forEach(v -> verdicts.add(v.asText()));
-            return verdicts;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -101,6 +106,11 @@ public final class IamSimulator {
             throw new AssertionError(e);
         }
     }
+
+    /** One simulator process for the whole test run, fed a line per question; it ends with the JVM's stdin. */
+    private static Process process;
+    private static java.io.PrintStream toSimulator;
+    private static java.io.BufferedReader fromSimulator;
 
     private static boolean installed;
 

@@ -220,14 +220,11 @@ class HostileInputTest {
     @Test
     void aContextValueThatIsNoJsonDataIsRefusedInOneLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         // In cdk.json, {"$jsii.byref": ...} reaches the app as an object jsii made, not as data.
-        for (Map<String, Object> context : List.of(
-                Map.<String, Object>of("veleroConfigFile", Map.of("$jsii.byref", "aws-cdk-lib.App@10000")),
-                Map.<String, Object>of("velero", Map.of("clusters", List.of(Map.of("name", Map.of("$jsii.byref",
-                        "aws-cdk-lib.App@10000"))))))) {
-            ProcessTest.Result r = ProcessTest.run(context, Files.createTempDirectory(dir, "run").resolve("cdk.out"));
-            assertThat(r.status()).isEqualTo(1);
-            assertThat(r.err()).as(r.err()).hasLineCount(1).contains("is not JSON data");
-        }
+        Map<String, Object> context = Map.of("velero", Map.of("clusters", List.of(Map.of("name",
+                Map.of("$jsii.byref", "aws-cdk-lib.App@10000")))));
+        ProcessTest.Result r = ProcessTest.run(context, Files.createTempDirectory(dir, "run").resolve("cdk.out"));
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).as(r.err()).hasLineCount(1).contains("clusters[0].name: is not JSON data");
     }
 
     @Test
