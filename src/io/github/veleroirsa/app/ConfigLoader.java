@@ -200,12 +200,13 @@ public final class ConfigLoader {
         return path.matches("[\\x21-\\x7e][\\x20-\\x7e]{0,199}") ? path : quote(path);
     }
 
-    private static String oneLine(String text) {
+    /** Another program's words on one line. */
+    static String oneLine(String text) {
         return String.valueOf(text).replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     /** A parser's own words, which may quote the input: at most {@value InvalidInputException#MAX_QUOTED_LENGTH} characters. */
-    private static String cut(String text) {
+    static String cut(String text) {
         int max = InvalidInputException.MAX_QUOTED_LENGTH;
         return text.length() <= max ? text : text.substring(0, max) + "... (" + text.length() + " characters)";
     }

@@ -148,7 +148,7 @@ final class IssuerLookup {
         if (answer instanceof Map<?, ?> map && map.containsKey("$providerError")) {
             throw new InvalidInputException(where + ".clusterName", "the lookup of EKS cluster " + quote(c.clusterName())
                     + " (cluster " + quote(c.name()) + ") in account " + stack.getAccount() + ", region " + region
-                    + " failed: " + quoteless(String.valueOf(map.get("$providerError"))) + " (expected the EKS name of a"
+                    + " failed: " + ConfigLoader.cut(ConfigLoader.oneLine(String.valueOf(map.get("$providerError")))) + " (expected the EKS name of a"
                     + " cluster in that account and region, and credentials that may read it: the bootstrap lookup"
                     + " role, or cloudcontrol:GetResource and eks:DescribeCluster)");
         }
@@ -172,13 +172,6 @@ final class IssuerLookup {
                     + " `cdk context --reset " + key + "` and synthesize again)");
         }
         return issuer;
-    }
-
-    /** The CLI's own words on one line, cut as a quoted value is. */
-    private static String quoteless(String text) {
-        String line = text.replaceAll("\\s*\\R\\s*", " ").strip();
-        int max = InvalidInputException.MAX_QUOTED_LENGTH;
-        return line.length() <= max ? line : line.substring(0, max) + "... (" + line.length() + " characters)";
     }
 
     private static String normal(String issuer) {
