@@ -14,7 +14,12 @@ final class Rules {
      * literal (CONTRIBUTING, Performance).
      */
     static boolean unresolved(String value) {
-        return value != null && (value.contains("Token[") || value.contains("e+289")) && Token.isUnresolved(value);
+        return hasTokenMarker(value) && Token.isUnresolved(value);
+    }
+
+    /** Whether a string holds a token's marker: {@code Token[}, or {@code e+289} of a number token written out. */
+    static boolean hasTokenMarker(String value) {
+        return value != null && (value.contains("Token[") || value.contains("e+289"));
     }
 
     private Rules() {}

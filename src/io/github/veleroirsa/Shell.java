@@ -37,7 +37,7 @@ final class Shell {
      * value can end the quotes either.
      */
     static String quote(String arg) {
-        if (arg.contains("Token[") || arg.contains("e+289")) {
+        if (Rules.hasTokenMarker(arg)) {
             // Split and joined by CloudFormation; a literal that only looks like a token is
             // split and joined by aws-cdk-lib at synthesis, to the same quoting.
             return DEPLOY_TIME.computeIfAbsent(arg, a -> "'" + Fn.join("'\\''", Fn.split("'", a)) + "'");
