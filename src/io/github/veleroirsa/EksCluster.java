@@ -30,6 +30,10 @@ public final class EksCluster {
     private final Supplier<IOpenIdConnectProvider> clusterProvider;
     /** The ARN of a cluster of the same app, or {@code null}: built from the name and region. */
     private final String clusterArn;
+    /** The prefix as given, or {@code null}: the cluster's name. */
+    private final String prefix;
+    private final List<String> restoresFrom;
+    private final boolean restoreOnly;
 
     /** Checks every value of the builder by its rule; the first that breaks one is thrown at once. */
     private EksCluster(Builder b) {
@@ -75,6 +79,31 @@ public final class EksCluster {
             this.serviceAccounts = List.copyOf(b.serviceAccounts);
         }
         this.role = b.role == null ? null : Rules.ROLE_KEY.check("role", b.role);
+        this.restoreOnly = Boolean.TRUE.equals(b.restoreOnly);
+        if (restoreOnly && b.prefix != null) {
+            throw new InvalidInputException("prefix", InvalidInputException.quote(b.prefix) + " is set for a restore-only"
+                    + " cluster (expected none: a restore-only cluster has no backup location of its own)");
+        }
+        this.prefix = b.prefix == null ? null : Rules.PREFIX.check("prefix", b.prefix);
+        List<String> sources = b.restoresFrom == null ? List.of() : b.restoresFrom;
+        Set<String> seenSources = new HashSet<>();
+        for (int i = 0; i < sources.size(); i++) {
+            String source = Rules.CLUSTER_NAME.check("restoresFrom[" + i + "]", sources.get(i));
+            if (source.equals(name)) {
+                throw new InvalidInputException("restoresFrom[" + i + "]", InvalidInputException.quote(source)
+                        + " is this cluster itself (expected other clusters: a cluster restores its own backups"
+                        + " from its own location)");
+            }
+            if (!seenSources.add(source)) {
+                throw new InvalidInputException("restoresFrom[" + i + "]", InvalidInputException.quote(source)
+                        + " is listed twice (expected each source once)");
+            }
+        }
+        this.restoresFrom = List.copyOf(sources);
+        if (restoreOnly && restoresFrom.isEmpty()) {
+            throw new InvalidInputException("restoreOnly", "true, with no restoresFrom (expected the names of the"
+                    + " clusters it restores from: a restore-only cluster has no backups of its own)");
+        }
         if (b.clusterProvider != null && (b.oidcIssuer != null || b.oidcProviderArn != null)) {
             throw new InvalidInputException(b.oidcIssuer != null ? "oidcIssuer" : "oidcProviderArn", "is set for a"
                     + " cluster from fromCluster (expected none: the issuer and provider come from the cluster)");
@@ -252,6 +281,34 @@ public final class EksCluster {
         return clusterProvider != null ? clusterProvider.get().getOpenIdConnectProviderArn() : oidcProviderArn;
     }
 
+    /**
+     * {@return the cluster's prefix in the bucket: its backup storage location's, where Velero
+     * keeps its backups ({@code <prefix>/backups/}, {@code <prefix>/kopia/}); the one given with
+     * {@link Builder#prefix}, else the cluster's name. Unused with {@link Isolation#SHARED}, and by a
+     * restore-only cluster}
+     */
+    public String getPrefix() {
+        return prefix != null ? prefix : name;
+    }
+
+    /** The prefix as given ({@code null}: none). */
+    String givenPrefix() {
+        return prefix;
+    }
+
+    /** {@return the names of the clusters whose backups this cluster may restore, as given; empty for none} */
+    public List<String> getRestoresFrom() {
+        return restoresFrom;
+    }
+
+    /**
+     * {@return whether the cluster only restores: no backup location of its own, no delete
+     * anywhere, no EBS snapshot creation or deletion}
+     */
+    public boolean isRestoreOnly() {
+        return restoreOnly;
+    }
+
     /** The issuer as given, without reading a same-app cluster's provider ({@code null} for one). */
     String givenIssuer() {
         return oidcIssuer;
@@ -284,13 +341,17 @@ public final class EksCluster {
                 && Objects.equals(role, c.role)
                 && Objects.equals(oidcProviderArn, c.oidcProviderArn)
                 && clusterProvider == c.clusterProvider
-                && Objects.equals(clusterArn, c.clusterArn);
+                && Objects.equals(clusterArn, c.clusterArn)
+                && Objects.equals(prefix, c.prefix)
+                && restoresFrom.equals(c.restoresFrom)
+                && restoreOnly == c.restoreOnly;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, oidcIssuer, serviceAccounts, clusterName, region, role, oidcProviderArn,
-                clusterProvider == null ? 0 : System.identityHashCode(clusterProvider), clusterArn);
+                clusterProvider == null ? 0 : System.identityHashCode(clusterProvider), clusterArn, prefix,
+                restoresFrom, restoreOnly);
     }
 
     @Override
@@ -299,7 +360,10 @@ public final class EksCluster {
                 + (clusterName == null ? "" : ", clusterName=" + clusterName)
                 + (region == null ? "" : ", region=" + region)
                 + (role == null ? "" : ", role=" + role)
-                + (oidcProviderArn == null ? "" : ", oidcProviderArn=" + oidcProviderArn) + "]";
+                + (oidcProviderArn == null ? "" : ", oidcProviderArn=" + oidcProviderArn)
+                + (prefix == null ? "" : ", prefix=" + prefix)
+                + (restoresFrom.isEmpty() ? "" : ", restoresFrom=" + restoresFrom)
+                + (restoreOnly ? ", restoreOnly" : "") + "]";
     }
 
     /** Builds an {@link EksCluster}; {@code name} is required, and {@code oidcIssuer} for IRSA. */
@@ -316,8 +380,50 @@ public final class EksCluster {
         private Supplier<IOpenIdConnectProvider> clusterProvider;
         private String clusterArn;
         private Boolean nonEksIssuer;
+        private String prefix;
+        private List<String> restoresFrom;
+        private Boolean restoreOnly;
 
         private Builder() {}
+
+        /**
+         * The cluster's prefix in the bucket, where its backup storage location keeps its backups
+         * (with {@link Isolation#PER_CLUSTER}, the default). No two clusters' prefixes may be the
+         * same or one inside the other.
+         *
+         * @param prefix letters, digits, '.', '_' and '-' in segments joined by '/', at most 256
+         * @return this builder; default - the cluster's name
+         */
+        public Builder prefix(String prefix) {
+            this.prefix = prefix;
+            return this;
+        }
+
+        /**
+         * The clusters whose backups this cluster may restore, by name: each becomes a {@code
+         * ReadOnly} backup storage location in its wiring, on the source's prefix, and its role
+         * reads there and writes only what a restore writes (its logs and results).
+         *
+         * @param restoresFrom names of other clusters of the same construct, each once
+         * @return this builder; default - none
+         */
+        public Builder restoresFrom(List<String> restoresFrom) {
+            this.restoresFrom = restoresFrom;
+            return this;
+        }
+
+        /**
+         * Whether the cluster only restores (a DR or test cluster): no backup location of its own,
+         * no delete anywhere, no EBS snapshot creation or deletion. Needs {@link #restoresFrom}, and
+         * a role that no backing-up cluster shares.
+         *
+         * @param restoreOnly true for a cluster that only restores
+         * @return this builder; default - false
+         */
+        public Builder restoreOnly(Boolean restoreOnly) {
+            this.restoreOnly = restoreOnly;
+            return this;
+        }
 
         /**
          * Whether the cluster's OIDC issuer may be another than EKS's: a kOps, EKS Anywhere or

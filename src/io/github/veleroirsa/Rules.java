@@ -53,6 +53,15 @@ final class Rules {
 
     static final Rule CLUSTER_NAME = new Rule("a valid cluster name", Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*"), 100,
             "1 to 100 letters, digits, '-' and '_', starting with a letter or digit, as EKS names clusters");
+    /**
+     * A cluster's prefix in the bucket: plain segments joined by '/', none of IAM's wildcards
+     * ({@code *}, {@code ?}) or policy variables ({@code $}), since the prefix goes into the
+     * role's resource ARNs and {@code s3:prefix} condition as a literal.
+     */
+    static final Rule PREFIX = new Rule("a valid prefix", Pattern.compile(
+            "(?!\\.{1,2}(?:/|$))[A-Za-z0-9_.-]+(?:/(?!\\.{1,2}(?:/|$))[A-Za-z0-9_.-]+)*"), 256,
+            "1 to 256 letters, digits, '.', '_' and '-' in segments joined by '/': no '/' at either end or twice in"
+                    + " a row, no '.' or '..' segment");
     /** A role's stable name: it becomes a construct ID and part of an IAM role name. */
     static final Rule ROLE_KEY = new Rule("a valid role name", Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*"), 100,
             "1 to 100 letters, digits, '-' and '_', starting with a letter or digit");

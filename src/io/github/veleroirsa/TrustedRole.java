@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awscdk.CfnJson;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.CfnRole;
 import software.amazon.awscdk.services.iam.CompositePrincipal;
 import software.amazon.awscdk.services.iam.IManagedPolicy;
 import software.amazon.awscdk.services.iam.IPrincipal;
@@ -41,6 +42,10 @@ final class TrustedRole {
     private final List<IPrincipal> shared;
     /** Each cluster's principals as measured: as deployed without tokens, else with stand-ins. */
     private final List<List<IPrincipal>> measured = new ArrayList<>();
+    /** Each trust statement's Sid, in order: the shared principal's, then each cluster's. */
+    private final List<String> sids = new ArrayList<>();
+    /** Whether aws-cdk-lib gave each principal a statement of its own, so that {@link #sids} apply by index. */
+    private boolean oneStatementEach;
 
     /**
      * @param name         the role's name ({@link VeleroBackupProps#DEFAULT_ROLE} for the shared role)
@@ -62,6 +67,38 @@ final class TrustedRole {
         for (EksCluster cluster : clusters) {
             measured.add(cluster.hasTokens() ? standIns(cluster, standIns++) : principals(cluster, null));
         }
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        if (!shared.isEmpty()) {
+            sids.add(unique(taken, "PodIdentityAnyAssociation"));
+        }
+        for (EksCluster cluster : clusters) {
+            String pascal = Wiring.pascal(cluster.getName());
+            if (props.getIdentity().irsa()) {
+                sids.add(unique(taken, "Irsa" + pascal));
+            }
+            if (props.getIdentity().podIdentity() && props.isPodIdentityPinning()) {
+                cluster.getServiceAccounts().stream().map(ServiceAccount::namespace).distinct()
+                        .forEach(ns -> sids.add(unique(taken, "PodIdentity" + pascal)));
+            }
+        }
+    }
+
+    /** {@code base}, or with a number after it when the role's trust has it already. */
+    private static String unique(java.util.Set<String> taken, String base) {
+        String sid = base;
+        for (int n = 2; !taken.add(sid); n++) {
+            sid = base + n;
+        }
+        return sid;
+    }
+
+    /** What the Sids of the first {@code n} statements add to the trust policy's size: {@code "Sid":"<sid>",} each. */
+    private int sidLength(int n) {
+        int length = 0;
+        for (String sid : sids.subList(0, Math.min(n, sids.size()))) {
+            length += sid.length() + 9;
+        }
+        return length;
     }
 
     /** The shared principals and those of the role's first {@code n} clusters, as measured. */
@@ -87,8 +124,10 @@ final class TrustedRole {
         int from = 0;
         for (TrustedRole role : roles) {
             int count = role.statementCount();
-            role.checkSize(stack, cuttable ? statements(resolved, from, from + count)
-                    : resolve(stack, role.measuredPrincipals(role.clusters.size())));
+            Map<?, ?> trust = cuttable ? statements(resolved, from, from + count)
+                    : resolve(stack, role.measuredPrincipals(role.clusters.size()));
+            role.oneStatementEach = trust.get("Statement") instanceof List<?> own && own.size() == count;
+            role.checkSize(stack, trust);
             from += count;
         }
     }
@@ -102,7 +141,7 @@ final class TrustedRole {
 
     private void checkSize(Stack stack, Map<?, ?> trust) {
         int limit = props.getMaxTrustPolicyLength();
-        int size = TrustPolicySize.measure(trust);
+        int size = size(trust);
         if (size <= limit) {
             return;
         }
@@ -111,7 +150,7 @@ final class TrustedRole {
         int over = clusters.size();
         while (over - fit > 1) {
             int mid = (fit + over) >>> 1;
-            if (TrustPolicySize.measure(firstStatements(stack, trust, mid)) <= limit) {
+            if (size(firstStatements(stack, trust, mid)) <= limit) {
                 fit = mid;
             } else {
                 over = mid;
@@ -126,6 +165,12 @@ final class TrustedRole {
                 + " documented maximum, " + TrustPolicySize.MAX_LIMIT + " is granted in some accounts) with"
                 + " maxTrustPolicyLength set to it, or the clusters split across several roles: clusters[].role"
                 + " names a role per group, or roles PER_CLUSTER gives each cluster its own)");
+    }
+
+    /** A trust policy's size as IAM counts it, with the Sids the role's statements get. */
+    private int size(Map<?, ?> trust) {
+        int statements = trust.get("Statement") instanceof List<?> list ? list.size() : 1;
+        return TrustPolicySize.measure(trust) + (oneStatementEach ? sidLength(statements) : 0);
     }
 
     /**
@@ -150,22 +195,31 @@ final class TrustedRole {
      * Creates the role, with the policy attached and the props' role controls. A cluster whose
      * issuer is a token gets its IRSA conditions from a {@code CfnJson} under {@code conditions}.
      */
-    Role create(Construct scope, String id, String description, IManagedPolicy policy, IManagedPolicy boundary,
-            Supplier<Construct> conditions) {
+    Role create(Construct scope, String id, String description, List<IManagedPolicy> policies,
+            PolicyDocument bucketAccess, IManagedPolicy boundary, Supplier<Construct> conditions) {
         List<IPrincipal> principals = new ArrayList<>(shared);
         for (int i = 0; i < clusters.size(); i++) {
             EksCluster cluster = clusters.get(i);
             principals.addAll(cluster.hasTokens() ? principals(cluster, conditions) : measured.get(i));
         }
-        return Role.Builder.create(scope, id)
+        Role role = Role.Builder.create(scope, id)
                 .description(description)
                 .assumedBy(new CompositePrincipal(principals.toArray(IPrincipal[]::new)))
-                .managedPolicies(List.of(policy))
+                .managedPolicies(policies)
+                .inlinePolicies(bucketAccess == null ? null : Map.of(BucketAccess.POLICY_NAME, bucketAccess))
                 .roleName(props.roleName(name))
                 .path(props.getRolePath())
                 .maxSessionDuration(props.getMaxSessionDuration())
                 .permissionsBoundary(boundary)
                 .build();
+        if (oneStatementEach) {
+            // Each statement names its cluster: aws-cdk-lib gives a principal no Sid of its own.
+            CfnRole cfn = (CfnRole) role.getNode().getDefaultChild();
+            for (int i = 0; i < sids.size(); i++) {
+                cfn.addPropertyOverride("AssumeRolePolicyDocument.Statement." + i + ".Sid", sids.get(i));
+            }
+        }
+        return role;
     }
 
     /** The trust policy of these principals, as CloudFormation gets it. */

@@ -45,6 +45,7 @@ public class VeleroBackup extends Construct {
     private final IBucket bucket;
     private final IKey encryptionKey;
     private final IManagedPolicy policy;
+    private final IManagedPolicy snapshotPolicy;
     private final Map<String, IRole> roles;
     private final Map<String, IRole> roleByCluster;
     /** Each cluster's role ARN as its wiring prints it ({@link #wiringRoleArn}), by cluster name. */
@@ -84,6 +85,7 @@ public class VeleroBackup extends Construct {
                 .sorted(java.util.Comparator.comparing(EksCluster::getName)).toList();
         this.stack = Stack.of(this);
         checkProvidersAreInTheStacksAccount();
+        checkRestoreRegions();
         if (props.getIdentity().podIdentity() && !props.isPodIdentityPinning()) {
             Annotations.of(this).addWarningV2("velero-irsa:podIdentityUnpinned", "podIdentityPinning is false: every"
                     + " EKS Pod Identity association in the account that names this construct's roles may assume"
@@ -110,6 +112,18 @@ public class VeleroBackup extends Construct {
         this.bucket = store.bucket();
         this.encryptionKey = store.key();
         this.policy = VeleroPolicy.create(this, props, bucket, encryptionKey, props.getExistingBucket() == null);
+        boolean perCluster = props.getIsolation() == Isolation.PER_CLUSTER;
+        this.snapshotPolicy = perCluster && props.isEbsSnapshots() ? VeleroPolicy.snapshots(this) : null;
+        // Each role's prefixes, measured with the bucket's ARN at its longest before any role exists.
+        Map<String, PolicyDocument> bucketAccess = new LinkedHashMap<>();
+        if (perCluster) {
+            String longestBucketArn = "arn:" + TrustPolicySize.LONGEST_PARTITION + ":s3:::" + longestBucketName();
+            props.getClustersByRole().forEach((name, clusters) -> {
+                List<EksCluster> sources = BucketAccess.sources(props, clusters);
+                checkInlineSize(name, BucketAccess.document(longestBucketArn, clusters, sources));
+                bucketAccess.put(name, BucketAccess.document(bucket.getBucketArn(), clusters, sources));
+            });
+        }
 
         Map<String, OidcProviderNative> created = new LinkedHashMap<>();
         this.oidcProviders = props.getIdentity().irsa() ? oidcProviders(created) : Map.of();
@@ -127,9 +141,21 @@ public class VeleroBackup extends Construct {
             if (!shared && namedRoles == null) {
                 namedRoles = new Construct(this, "Roles");
             }
+            List<IManagedPolicy> managed = new ArrayList<>();
+            if (policy != null) {
+                managed.add(policy);
+            }
+            if (snapshotPolicy != null && props.getClustersByRole().get(name).stream().anyMatch(c -> !c.isRestoreOnly())) {
+                managed.add(snapshotPolicy);
+            }
             Role role = e.getValue().create(shared ? this : namedRoles, shared ? "Role" : name, shared
                     ? "Assumed by Velero on the listed EKS clusters (velero-irsa)"
-                    : "Assumed by Velero on the EKS clusters of role " + name + " (velero-irsa)", policy, boundary, this::issuerConditions);
+                    : "Assumed by Velero on the EKS clusters of role " + name + " (velero-irsa)", managed,
+                    bucketAccess.get(name), boundary, this::issuerConditions);
+            if (bucketAccess.containsKey(name)) {
+                VeleroPolicy.exemptBucketAccess((software.amazon.awscdk.CfnResource) role.getNode().getDefaultChild(),
+                        bucket, props.getExistingBucket() == null);
+            }
             trustPolicies.put(name, role.getAssumeRolePolicy());
             statementCounts.put(name, e.getValue().statementCount());
             String wiringArn = wiringRoleArn(name, role);
@@ -230,6 +256,63 @@ public class VeleroBackup extends Construct {
         });
     }
 
+    /** The bucket's name at its longest: as given, or IAM's 63 characters while it is a token. */
+    private String longestBucketName() {
+        String name = bucket.getBucketName();
+        return props.getBucketName() != null && !Rules.unresolved(props.getBucketName()) ? props.getBucketName()
+                : props.getExistingBucket() != null && !Rules.unresolved(name) ? name : "x".repeat(63);
+    }
+
+    /** A role's inline policy that IAM would refuse stops here, with the ways out. */
+    private void checkInlineSize(String role, PolicyDocument atLongest) {
+        int size = TrustPolicySize.of(stack, atLongest);
+        if (size > BucketAccess.MAX_INLINE_LENGTH) {
+            List<EksCluster> clusters = props.getClustersByRole().get(role);
+            throw new InvalidInputException("clusters", (role.equals(VeleroBackupProps.DEFAULT_ROLE) ? "the role's"
+                    : "role " + InvalidInputException.quote(role) + "'s") + " bucket policy (its prefixes and sources)"
+                    + " would be " + size + " characters, over IAM's limit of " + BucketAccess.MAX_INLINE_LENGTH
+                    + " for a role's inline policies, with the bucket's name at its longest; its clusters: "
+                    + InvalidInputException.names(clusters.stream().map(EksCluster::getName).toList())
+                    + " (expected fewer clusters or sources per role: clusters[].role names a role per group, or"
+                    + " roles PER_CLUSTER gives each cluster its own)");
+        }
+    }
+
+    /**
+     * A restore in another region than its source's cannot bring back EBS snapshots, which are
+     * regional: unless the volumes' data is in the bucket (file-system backups only, or snapshot
+     * data movement), such a source is refused, naming both clusters. Regions known only at
+     * deploy time are not compared.
+     */
+    private void checkRestoreRegions() {
+        if (!props.isEbsSnapshots() || props.isSnapshotMoveData()) {
+            return;
+        }
+        List<EksCluster> clusters = props.getClusters();
+        for (int i = 0; i < clusters.size(); i++) {
+            EksCluster c = clusters.get(i);
+            String region = regionOf(c);
+            for (int j = 0; j < c.getRestoresFrom().size(); j++) {
+                EksCluster source = props.sourcesOf(c).get(j);
+                String from = regionOf(source);
+                if (region != null && from != null && !region.equals(from)) {
+                    throw new InvalidInputException("clusters[" + i + "].restoresFrom[" + j + "]", "cluster "
+                            + InvalidInputException.quote(c.getName()) + " in " + region + " restores from cluster "
+                            + InvalidInputException.quote(source.getName()) + " in " + from + ", whose volumes are"
+                            + " backed up as EBS snapshots, which stay in " + from + " (expected its volumes' data in"
+                            + " the bucket: ebsSnapshots false for file-system backups only, or snapshotMoveData"
+                            + " true for CSI snapshot data movement; or a source in " + region + ")");
+                }
+            }
+        }
+    }
+
+    /** A cluster's region, else the stack's; {@code null} while it is known only at deploy time. */
+    private String regionOf(EksCluster cluster) {
+        String region = cluster.getRegion() != null ? cluster.getRegion() : stack.getRegion();
+        return Rules.unresolved(region) ? null : region;
+    }
+
     /** An imported provider of another account than the stack's could never be used by its roles. */
     private void checkProvidersAreInTheStacksAccount() {
         if (Rules.unresolved(stack.getAccount())) {
@@ -302,6 +385,11 @@ public class VeleroBackup extends Construct {
                 wiringRoleArns.get(cluster.getName()));
     }
 
+    /** {@return the policy of taking and deleting EBS snapshots, attached to the roles that back up; {@code null} with isolation SHARED or without EBS snapshots} */
+    public IManagedPolicy getSnapshotPolicy() {
+        return snapshotPolicy;
+    }
+
     /**
      * A role's ARN as the wiring prints it: written out from its parts (partition, account, the
      * path as given, the role's name) rather than read from the role, so that the one part that
@@ -324,9 +412,15 @@ public class VeleroBackup extends Construct {
         boolean irsa = props.getIdentity().irsa();
         // With Pod Identity alone the association binds the role: the wiring names none, and
         // clusters on different roles share it.
-        return new VeleroWiring(bucketName, bucketRegion, props.isEbsSnapshots() ? clusterRegion : null,
+        boolean perCluster = props.getIsolation() == Isolation.PER_CLUSTER;
+        VeleroWiring.BackupLocation own = cluster.isRestoreOnly() ? null : new VeleroWiring.BackupLocation(
+                VeleroBackupProps.DEFAULT_LOCATION, bucketName, bucketRegion, perCluster ? cluster.getPrefix() : null);
+        List<VeleroWiring.BackupLocation> sources = props.sourcesOf(cluster).stream()
+                .map(s -> new VeleroWiring.BackupLocation(VeleroBackupProps.locationName(s.getName()), bucketName,
+                        bucketRegion, s.getPrefix())).toList();
+        return new VeleroWiring(own, sources, props.isEbsSnapshots() ? clusterRegion : null,
                 irsa ? roleArn : null, server.namespace(), server.name(), props.getVeleroPluginImage(),
-                props.isFileSystemBackups());
+                props.isFileSystemBackups(), props.isSnapshotMoveData());
     }
 
     /**
@@ -368,8 +462,7 @@ public class VeleroBackup extends Construct {
         }
         String longestRoleArn = "arn:" + TrustPolicySize.LONGEST_PARTITION + ":iam::123456789012:role"
                 + (props.getRolePath() == null ? "/" : props.getRolePath()) + "x".repeat(64);
-        String longestBucket = props.getBucketName() != null ? props.getBucketName()
-                : props.getExistingBucket() != null && !Rules.unresolved(bucketName) ? bucketName : "x".repeat(63);
+        String longestBucket = longestBucketName();
         String longestRegion = Rules.unresolved(stackRegion) ? TrustPolicySize.longestRegion() : stackRegion;
         return new Wiring(this, wirings, c -> wiring(c, longestBucket, longestRegion,
                 c.getRegion() != null ? c.getRegion() : longestRegion, longestRoleArn)).byCluster();
@@ -412,7 +505,11 @@ public class VeleroBackup extends Construct {
         return role;
     }
 
-    /** {@return the Velero policy, attached to every role} */
+    /**
+     * {@return the Velero policy, attached to every role: with isolation SHARED all of Velero's
+     * rights, else those every role shares (describing and restoring EBS volumes, the keys), or
+     * {@code null} when that is nothing}
+     */
     public IManagedPolicy getPolicy() {
         return policy;
     }

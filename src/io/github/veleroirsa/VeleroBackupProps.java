@@ -46,6 +46,8 @@ public final class VeleroBackupProps {
     private final Map<String, String> tags;
     private final String veleroPluginImage;
     private final RoleLayout roleLayout;
+    private final Isolation isolation;
+    private final boolean snapshotMoveData;
     /** Each role's clusters, by role name ({@link #DEFAULT_ROLE} for the shared role), in name order. */
     private final Map<String, List<EksCluster>> clustersByRole;
 
@@ -132,6 +134,9 @@ public final class VeleroBackupProps {
                 byRole.computeIfAbsent(roleOf(c), k -> new java.util.ArrayList<>()).add(c));
         byRole.replaceAll((k, v) -> List.copyOf(v));
         this.clustersByRole = java.util.Collections.unmodifiableMap(byRole);
+        this.isolation = b.isolation == null ? Isolation.PER_CLUSTER : b.isolation;
+        this.snapshotMoveData = Boolean.TRUE.equals(b.snapshotMoveData);
+        checkIsolation();
         if (roleName != null && !Rules.unresolved(roleName)) {
             for (String role : clustersByRole.keySet()) {
                 String full = roleName(role);
@@ -142,6 +147,126 @@ public final class VeleroBackupProps {
                 }
             }
         }
+    }
+
+    /**
+     * The clusters' prefixes and sources, against each other: with {@link Isolation#SHARED} none
+     * is set; else every source is a backing-up cluster of these props, no two backing-up
+     * clusters' prefixes are the same or one inside the other, no restore-only cluster shares a
+     * role with a backing-up one, and a cluster's locations have distinct names.
+     */
+    private void checkIsolation() {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < clusters.size(); i++) {
+            index.put(clusters.get(i).getName(), i);
+        }
+        for (int i = 0; i < clusters.size(); i++) {
+            EksCluster c = clusters.get(i);
+            String at = "clusters[" + i + "].";
+            if (isolation == Isolation.SHARED) {
+                String field = c.givenPrefix() != null ? "prefix" : !c.getRestoresFrom().isEmpty() ? "restoresFrom"
+                        : c.isRestoreOnly() ? "restoreOnly" : null;
+                if (field != null) {
+                    throw new InvalidInputException(at + field, "is set while isolation is SHARED (expected isolation"
+                            + " PER_CLUSTER, the default, for prefixes and restores; with SHARED every cluster uses"
+                            + " the bucket's root)");
+                }
+                continue;
+            }
+            Map<String, String> locationNames = new HashMap<>();
+            if (!c.isRestoreOnly()) {
+                locationNames.put(DEFAULT_LOCATION, "its own");
+            }
+            for (int j = 0; j < c.getRestoresFrom().size(); j++) {
+                String source = c.getRestoresFrom().get(j);
+                String field = at + "restoresFrom[" + j + "]";
+                Integer s = index.get(source);
+                if (s == null) {
+                    throw new InvalidInputException(field, quote(source) + " is not one of the clusters (expected"
+                            + " the name of a cluster listed here)");
+                }
+                if (clusters.get(s).isRestoreOnly()) {
+                    throw new InvalidInputException(field, quote(source) + " is a restore-only cluster, with no"
+                            + " backups of its own (expected a cluster that backs up)");
+                }
+                String location = locationName(source);
+                String taken = locationNames.putIfAbsent(location, "source " + quote(source));
+                if (taken != null || !location.matches("[a-z0-9](?:[-a-z0-9]*[a-z0-9])?")) {
+                    throw new InvalidInputException(field, quote(source) + " would be the backup storage location "
+                            + quote(location) + (taken != null ? ", the name of " + taken + " location too" : ", not a"
+                            + " DNS-1123 name") + " (expected source names that, lower-cased with '_' as '-', are"
+                            + " distinct DNS-1123 names other than " + DEFAULT_LOCATION + ")");
+                }
+            }
+            if (c.isRestoreOnly()) {
+                for (EksCluster other : clustersByRole.get(roleOf(c))) {
+                    if (!other.isRestoreOnly()) {
+                        throw new InvalidInputException(at + "restoreOnly", "cluster " + quote(c.getName())
+                                + " shares role " + quote(roleOf(c).equals(DEFAULT_ROLE) ? "(shared)" : roleOf(c))
+                                + " with cluster " + quote(other.getName()) + ", which backs up (expected a role that"
+                                + " only restore-only clusters use: clusters[].role, or roles PER_CLUSTER; IAM tells"
+                                + " roles apart, not the clusters on one)");
+                    }
+                }
+            }
+        }
+        if (isolation == Isolation.SHARED) {
+            return;
+        }
+        // Sorted with a '/' after each, a prefix that holds another comes right before it or before
+        // one that holds it too: neighbours are enough.
+        List<EksCluster> backingUp = clusters.stream().filter(c -> !c.isRestoreOnly())
+                .sorted(java.util.Comparator.comparing(c -> c.getPrefix() + "/")).toList();
+        for (int k = 1; k < backingUp.size(); k++) {
+            EksCluster a = backingUp.get(k - 1);
+            EksCluster c = backingUp.get(k);
+            if ((c.getPrefix() + "/").startsWith(a.getPrefix() + "/")) {
+                boolean same = c.getPrefix().equals(a.getPrefix());
+                throw new InvalidInputException("clusters[" + index.get(c.getName()) + "].prefix", quote(c.getPrefix())
+                        + (same ? " is the prefix of cluster " : " is inside the prefix of cluster ")
+                        + quote(a.getName()) + (same ? " too" : ", " + quote(a.getPrefix())) + " (expected a prefix"
+                        + " of its own, neither the same as another's nor inside it; restoresFrom to read another"
+                        + " cluster's backups)");
+            }
+        }
+    }
+
+    /** The name of a cluster's own backup storage location in its wiring. */
+    public static final String DEFAULT_LOCATION = "default";
+
+    /**
+     * The name of the {@code ReadOnly} backup storage location that reads a source cluster's
+     * backups: its name lower-cased, '_' as '-' (a Kubernetes object name).
+     *
+     * @param source the source cluster's name
+     * @return the location's name
+     */
+    public static String locationName(String source) {
+        return source.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** {@return where each cluster's backups live in the bucket: per cluster (the default) or at the root} */
+    public Isolation getIsolation() {
+        return isolation;
+    }
+
+    /**
+     * {@return whether Velero moves CSI snapshots' data into the bucket by default ({@code
+     * --default-snapshot-move-data}): volumes then restore in any region}
+     */
+    public boolean isSnapshotMoveData() {
+        return snapshotMoveData;
+    }
+
+    /**
+     * The clusters a cluster restores from, resolved.
+     *
+     * @param cluster one of these props' clusters
+     * @return its sources, in the order given
+     */
+    public List<EksCluster> sourcesOf(EksCluster cluster) {
+        return cluster.getRestoresFrom().stream()
+                .map(n -> clusters.stream().filter(c -> c.getName().equals(n)).findFirst().orElseThrow()).toList();
     }
 
     /** The role a cluster uses: the one it names, else its own or the shared one by {@link #getRoleLayout()}. */
@@ -422,8 +547,37 @@ public final class VeleroBackupProps {
         private Map<String, String> tags;
         private String veleroPluginImage;
         private RoleLayout roleLayout;
+        private Isolation isolation;
+        private Boolean snapshotMoveData;
 
         private Builder() {}
+
+        /**
+         * Where each cluster's backups live in the bucket, and so what its role reaches: under a
+         * prefix of its own ({@link Isolation#PER_CLUSTER}), or every cluster at the root with the
+         * whole bucket ({@link Isolation#SHARED}).
+         *
+         * @param isolation per-cluster prefixes or the shared root
+         * @return this builder; default - {@link Isolation#PER_CLUSTER}
+         */
+        public Builder isolation(Isolation isolation) {
+            this.isolation = isolation;
+            return this;
+        }
+
+        /**
+         * Whether Velero moves the data of CSI snapshots into the bucket by default (Velero's
+         * {@code --default-snapshot-move-data}, with its node-agent): backups that restore in
+         * another region, which EBS snapshots cannot. Needs the EBS CSI driver and a
+         * VolumeSnapshotClass labelled {@code velero.io/csi-volumesnapshot-class: "true"}.
+         *
+         * @param snapshotMoveData true to move snapshot data by default
+         * @return this builder; default - false
+         */
+        public Builder snapshotMoveData(Boolean snapshotMoveData) {
+            this.snapshotMoveData = snapshotMoveData;
+            return this;
+        }
 
         /**
          * Which role a cluster that names none ({@link EksCluster.Builder#role}) uses: the shared

@@ -61,6 +61,12 @@ public final class VeleroPermissions {
     /** Listing the backups, on the bucket's ARN. */
     public static final List<String> S3_BUCKET_ACTIONS = List.of("s3:ListBucket");
 
+    /**
+     * The KMS condition key of the encryption context S3 gives a key: the bucket's ARN with an S3
+     * Bucket Key, else the object's.
+     */
+    public static final String KMS_S3_CONTEXT = "kms:EncryptionContext:aws:s3:arn";
+
     /** Reading and writing SSE-KMS objects, on the bucket key's ARN only (with KMS only). */
     public static final List<String> KMS_ACTIONS = List.of("kms:Decrypt", "kms:GenerateDataKey");
 

@@ -28,61 +28,65 @@ final class VeleroPolicy {
     private static final String PARTITION = "(?:<AWS::Partition>|aws[a-z-]*)";
     private static final String ACCOUNT = "(?:<AWS::AccountId>|[0-9]{12})";
 
+    /**
+     * The policy every role gets ({@code Policy}). With {@link Isolation#SHARED}: EBS snapshots and
+     * the whole bucket, as before isolation. With {@link Isolation#PER_CLUSTER}: only what a
+     * restore-only role needs too (describing and restoring EBS volumes, the keys); each role's
+     * inline policy ({@link BucketAccess}) holds its prefixes, and {@link #snapshots} what taking
+     * and deleting snapshots needs; {@code null} when that leaves it nothing (no EBS snapshots, no
+     * key).
+     */
     static ManagedPolicy create(Construct scope, VeleroBackupProps props, IBucket bucket, IKey key,
             boolean bucketCreated) {
         Stack stack = Stack.of(scope);
+        boolean shared = props.getIsolation() == Isolation.SHARED;
         List<PolicyStatement> statements = new ArrayList<>();
         List<Exemption> exemptions = new ArrayList<>();
         if (props.isEbsSnapshots()) {
-            String volumes = stack.formatArn(ArnComponents.builder()
-                    .service("ec2").region("*").resource("volume").resourceName("*")
-                    .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
-            // Snapshot ARNs carry no account.
-            String snapshots = stack.formatArn(ArnComponents.builder()
-                    .service("ec2").region("*").account("").resource("snapshot").resourceName("*")
-                    .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
             statements.add(allow("VeleroEbsDescribe", VeleroPermissions.EC2_DESCRIBE_ACTIONS, List.of("*")));
             exemptions.add(new Exemption("AwsSolutions-IAM5", List.of("Resource::*"), null,
                     "ec2:DescribeVolumes and ec2:DescribeSnapshots support no resource-level permissions:"
                             + " IAM accepts only * for them. They read metadata, nothing else."));
-            statements.add(allow("VeleroEbsSnapshots", VeleroPermissions.EC2_SNAPSHOT_ACTIONS,
-                    List.of(volumes, snapshots)));
-            statements.add(PolicyStatement.Builder.create()
-                    .sid("VeleroEbsTagOnCreate")
-                    .effect(Effect.ALLOW)
-                    .actions(VeleroPermissions.EC2_TAG_ACTIONS)
-                    .resources(List.of(volumes, snapshots))
-                    .conditions(Map.of("StringEquals", Map.of("ec2:CreateAction",
-                            VeleroPermissions.EC2_TAGGING_CREATE_ACTIONS)))
-                    .build());
-            statements.add(PolicyStatement.Builder.create()
-                    .sid("VeleroEbsDeleteVeleroSnapshots")
-                    .effect(Effect.ALLOW)
-                    .actions(VeleroPermissions.EC2_DELETE_ACTIONS)
-                    .resources(List.of(snapshots))
-                    .conditions(Map.of("Null", Map.of("aws:ResourceTag/" + VeleroPermissions.VELERO_BACKUP_TAG,
-                            "false")))
-                    .build());
-            exemptions.add(new Exemption("AwsSolutions-IAM5", List.of(
-                    regex("/^Resource::arn:" + PARTITION + ":ec2:\\*:" + ACCOUNT + ":volume\\/\\*$/"),
-                    regex("/^Resource::arn:" + PARTITION + ":ec2:\\*::snapshot\\/\\*$/")), null,
-                    "Velero snapshots volumes and restores volumes from snapshots whose IDs exist only once"
-                            + " a backup runs; the actions are limited to this account's volumes and to"
-                            + " snapshots, tagging to those create calls, and deleting to snapshots that carry"
-                            + " Velero's velero.io/backup tag."));
+            if (shared) {
+                statements.add(allow("VeleroEbsSnapshots", VeleroPermissions.EC2_SNAPSHOT_ACTIONS,
+                        List.of(volumes(stack), snapshots(stack))));
+                statements.add(tagOnCreate("VeleroEbsTagOnCreate", List.of(volumes(stack), snapshots(stack)),
+                        VeleroPermissions.EC2_TAGGING_CREATE_ACTIONS));
+                statements.add(deleteSnapshots(stack));
+            } else {
+                statements.add(allow("VeleroEbsRestoreVolumes", List.of("ec2:CreateVolume"),
+                        List.of(volumes(stack), snapshots(stack))));
+                statements.add(tagOnCreate("VeleroEbsTagNewVolumes", List.of(volumes(stack)), List.of("CreateVolume")));
+            }
+            exemptions.add(ebsExemption());
         }
-        statements.add(allow("VeleroBackupObjects", VeleroPermissions.S3_OBJECT_ACTIONS,
-                List.of(bucket.arnForObjects("*"))));
-        exemptions.add(new Exemption("AwsSolutions-IAM5", List.of(bucketCreated
-                ? "Resource::<" + stack.getLogicalId((CfnElement) bucket.getNode().getDefaultChild()) + ".Arn>/*"
-                : regex("/^Resource::arn:" + PARTITION + ":s3:::" + bucket.getBucketName().replace(".", "\\.")
-                        + "\\/\\*$/")), null,
-                "Velero writes backups under object keys it names at run time; the object actions are"
-                        + " limited to the objects of this one backup bucket."));
-        statements.add(allow("VeleroBackupBucket", VeleroPermissions.S3_BUCKET_ACTIONS,
-                List.of(bucket.getBucketArn())));
+        if (shared) {
+            statements.add(allow("VeleroBackupObjects", VeleroPermissions.S3_OBJECT_ACTIONS,
+                    List.of(bucket.arnForObjects("*"))));
+            exemptions.add(new Exemption("AwsSolutions-IAM5", List.of(bucketCreated
+                    ? "Resource::<" + stack.getLogicalId((CfnElement) bucket.getNode().getDefaultChild()) + ".Arn>/*"
+                    : regex("/^Resource::arn:" + PARTITION + ":s3:::" + bucket.getBucketName().replace(".", "\\.")
+                            + "\\/\\*$/")), null,
+                    "Velero writes backups under object keys it names at run time; the object actions are"
+                            + " limited to the objects of this one backup bucket."));
+            statements.add(allow("VeleroBackupBucket", VeleroPermissions.S3_BUCKET_ACTIONS,
+                    List.of(bucket.getBucketArn())));
+        }
         if (key != null) {
-            statements.add(allow("VeleroBackupKey", VeleroPermissions.KMS_ACTIONS, List.of(key.getKeyArn())));
+            // Only through S3 in the bucket's region, and only for this bucket: with an S3 Bucket Key
+            // (the created bucket has one) the encryption context is the bucket's ARN, else an object's.
+            Map<String, Object> conditions = new LinkedHashMap<>();
+            conditions.put("StringEquals", Map.of("kms:ViaService",
+                    "s3." + stack.getRegion() + "." + stack.getUrlSuffix()));
+            conditions.put("StringLike", Map.of(VeleroPermissions.KMS_S3_CONTEXT, bucketCreated
+                    ? List.of(bucket.getBucketArn()) : List.of(bucket.getBucketArn(), bucket.arnForObjects("*"))));
+            statements.add(PolicyStatement.Builder.create()
+                    .sid("VeleroBackupKey")
+                    .effect(Effect.ALLOW)
+                    .actions(VeleroPermissions.KMS_ACTIONS)
+                    .resources(List.of(key.getKeyArn()))
+                    .conditions(conditions)
+                    .build());
         }
         List<String> ebsKeys = props.getEbsKmsKeys().stream().map(IKey::getKeyArn).toList();
         if (!ebsKeys.isEmpty()) {
@@ -95,12 +99,94 @@ final class VeleroPolicy {
                     .conditions(Map.of("Bool", Map.of("kms:GrantIsForAWSResource", "true")))
                     .build());
         }
+        if (statements.isEmpty()) {
+            return null; // per-cluster isolation without EBS snapshots or keys: every right is a role's own
+        }
         ManagedPolicy policy = ManagedPolicy.Builder.create(scope, "Policy")
-                .description("Velero: EBS snapshots and the objects of its backup bucket (velero-irsa)")
+                .description(shared ? "Velero: EBS snapshots and the objects of its backup bucket (velero-irsa)"
+                        : "Velero, every role: describing and restoring EBS volumes, the keys (velero-irsa)")
                 .statements(statements)
                 .build();
         Exemptions.apply((CfnResource) policy.getNode().getDefaultChild(), exemptions);
         return policy;
+    }
+
+    /**
+     * What taking and deleting EBS snapshots needs ({@code SnapshotPolicy}), with {@link
+     * Isolation#PER_CLUSTER}: attached to each role with a cluster that backs up, never to a
+     * restore-only one's.
+     */
+    static ManagedPolicy snapshots(Construct scope) {
+        Stack stack = Stack.of(scope);
+        ManagedPolicy policy = ManagedPolicy.Builder.create(scope, "SnapshotPolicy")
+                .description("Velero, roles that back up: taking and deleting EBS snapshots (velero-irsa)")
+                .statements(List.of(
+                        allow("VeleroEbsTakeSnapshots", List.of("ec2:CreateSnapshot"),
+                                List.of(volumes(stack), snapshots(stack))),
+                        tagOnCreate("VeleroEbsTagNewSnapshots", List.of(snapshots(stack)), List.of("CreateSnapshot")),
+                        deleteSnapshots(stack)))
+                .build();
+        Exemptions.apply((CfnResource) policy.getNode().getDefaultChild(), List.of(ebsExemption()));
+        return policy;
+    }
+
+    private static String volumes(Stack stack) {
+        return stack.formatArn(ArnComponents.builder()
+                .service("ec2").region("*").resource("volume").resourceName("*")
+                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+    }
+
+    /** Snapshot ARNs carry no account. */
+    private static String snapshots(Stack stack) {
+        return stack.formatArn(ArnComponents.builder()
+                .service("ec2").region("*").account("").resource("snapshot").resourceName("*")
+                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+    }
+
+    private static PolicyStatement tagOnCreate(String sid, List<String> resources, List<String> createActions) {
+        return PolicyStatement.Builder.create()
+                .sid(sid)
+                .effect(Effect.ALLOW)
+                .actions(VeleroPermissions.EC2_TAG_ACTIONS)
+                .resources(resources)
+                .conditions(Map.of("StringEquals", Map.of("ec2:CreateAction", createActions)))
+                .build();
+    }
+
+    private static PolicyStatement deleteSnapshots(Stack stack) {
+        return PolicyStatement.Builder.create()
+                .sid("VeleroEbsDeleteVeleroSnapshots")
+                .effect(Effect.ALLOW)
+                .actions(VeleroPermissions.EC2_DELETE_ACTIONS)
+                .resources(List.of(snapshots(stack)))
+                .conditions(Map.of("Null", Map.of("aws:ResourceTag/" + VeleroPermissions.VELERO_BACKUP_TAG, "false")))
+                .build();
+    }
+
+    private static Exemption ebsExemption() {
+        return new Exemption("AwsSolutions-IAM5", List.of(
+                regex("/^Resource::arn:" + PARTITION + ":ec2:\\*:" + ACCOUNT + ":volume\\/\\*$/"),
+                regex("/^Resource::arn:" + PARTITION + ":ec2:\\*::snapshot\\/\\*$/")), null,
+                "Velero snapshots volumes and restores volumes from snapshots whose IDs exist only once"
+                        + " a backup runs; the actions are limited to this account's volumes and to"
+                        + " snapshots, tagging to those create calls, and deleting to snapshots that carry"
+                        + " Velero's velero.io/backup tag.");
+    }
+
+    /**
+     * The finding a role's inline policy ({@link BucketAccess}) is accepted for: object ARNs under
+     * its prefixes, which end in {@code *}.
+     */
+    static void exemptBucketAccess(CfnResource role, IBucket bucket, boolean bucketCreated) {
+        Stack stack = Stack.of(role);
+        String arn = bucketCreated
+                ? "<" + stack.getLogicalId((CfnElement) bucket.getNode().getDefaultChild()) + "\\.Arn>"
+                : "arn:" + PARTITION + ":s3:::" + bucket.getBucketName().replace(".", "\\.");
+        Exemptions.apply(role, List.of(new Exemption("AwsSolutions-IAM5", List.of(
+                regex("/^Resource::" + arn + "\\/.+\\*.*$/")), null,
+                "Velero writes backups under object keys it names at run time; the role reaches only the objects"
+                        + " under its clusters' prefixes, and under its sources' prefixes reads and writes only"
+                        + " the five objects a restore writes.")));
     }
 
     private static Map<String, String> regex(String regex) {

@@ -15,8 +15,9 @@ import java.util.Objects;
  *
  * <p>Maps are ordered, so that the same wiring always prints the same JSON.
  *
- * @param bucket           the backup bucket's name
- * @param bucketRegion     the bucket's region: the backup storage location's {@code region}
+ * @param location         the cluster's own backup storage location ({@code default}); {@code null}
+ *                         for a restore-only cluster, which has none
+ * @param restoreLocations a {@code ReadOnly} backup storage location per cluster it restores from
  * @param snapshotRegion   the cluster's region, for the volume snapshot location; {@code null}
  *                         when Velero takes no EBS snapshots
  * @param roleArn          the role Velero assumes, under IRSA (and BOTH), which the service account's
@@ -27,16 +28,43 @@ import java.util.Objects;
  * @param pluginImage      the Velero AWS plugin image
  * @param nodeAgent        whether Velero's node-agent runs, for file-system backups; without EBS
  *                         snapshots, every volume is then backed up from the file system by default
+ * @param snapshotMoveData whether Velero moves CSI snapshots' data into the bucket by default (the
+ *                         node-agent runs for it)
  */
 public record VeleroWiring(
-        String bucket,
-        String bucketRegion,
+        BackupLocation location,
+        List<BackupLocation> restoreLocations,
         String snapshotRegion,
         String roleArn,
         String namespace,
         String serviceAccount,
         String pluginImage,
-        boolean nodeAgent) {
+        boolean nodeAgent,
+        boolean snapshotMoveData) {
+
+    /**
+     * One backup storage location of a wiring.
+     *
+     * @param name   its name: {@code default} for the cluster's own, else the source's location name
+     * @param bucket the bucket's name
+     * @param region the bucket's region
+     * @param prefix the prefix in the bucket; {@code null} for the bucket's root ({@link Isolation#SHARED})
+     */
+    public record BackupLocation(String name, String bucket, String region, String prefix) {
+        /**
+         * Checks that the name, bucket and region are there.
+         *
+         * @param name   as the record's {@code name}
+         * @param bucket as the record's {@code bucket}
+         * @param region as the record's {@code region}
+         * @param prefix as the record's {@code prefix}
+         */
+        public BackupLocation {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(bucket, "bucket");
+            Objects.requireNonNull(region, "region");
+        }
+    }
 
     /**
      * The service account {@code velero install} creates and binds itself. Under any other name,
@@ -52,18 +80,21 @@ public record VeleroWiring(
     /**
      * Checks that the values every wiring needs are there.
      *
-     * @param bucket         as the record's {@code bucket}
-     * @param bucketRegion   as the record's {@code bucketRegion}
+     * @param location       as the record's {@code location}
+     * @param restoreLocations as the record's {@code restoreLocations}
      * @param snapshotRegion as the record's {@code snapshotRegion}
      * @param roleArn        as the record's {@code roleArn}
      * @param namespace      as the record's {@code namespace}
      * @param serviceAccount as the record's {@code serviceAccount}
      * @param pluginImage    as the record's {@code pluginImage}
      * @param nodeAgent      as the record's {@code nodeAgent}
+     * @param snapshotMoveData as the record's {@code snapshotMoveData}
      */
     public VeleroWiring {
-        Objects.requireNonNull(bucket, "bucket");
-        Objects.requireNonNull(bucketRegion, "bucketRegion");
+        restoreLocations = List.copyOf(restoreLocations);
+        if (location == null && restoreLocations.isEmpty()) {
+            throw new IllegalArgumentException("a wiring needs a backup storage location: its own or one to restore from");
+        }
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(serviceAccount, "serviceAccount");
         Objects.requireNonNull(pluginImage, "pluginImage");
@@ -79,7 +110,7 @@ public record VeleroWiring(
      * node-agent and without EBS snapshots}
      */
     public boolean defaultVolumesToFsBackup() {
-        return nodeAgent && snapshotRegion == null;
+        return nodeAgent && snapshotRegion == null && !snapshotMoveData;
     }
 
     /**
@@ -99,18 +130,29 @@ public record VeleroWiring(
      * named here and made by {@link #serviceAccountManifest()} first}
      */
     public String installCommand() {
-        List<String> args = new ArrayList<>(List.of("velero", "install", "--provider", "aws",
-                "--plugins", pluginImage, "--bucket", bucket, "--backup-location-config", "region=" + bucketRegion));
+        List<String> args = new ArrayList<>(List.of("velero", "install", "--provider", "aws", "--plugins", pluginImage));
+        if (location == null) {
+            args.add("--no-default-backup-location");
+        } else {
+            args.addAll(List.of("--bucket", location.bucket()));
+            if (location.prefix() != null) {
+                args.addAll(List.of("--prefix", location.prefix()));
+            }
+            args.addAll(List.of("--backup-location-config", "region=" + location.region()));
+        }
         if (snapshotRegion != null) {
             args.addAll(List.of("--snapshot-location-config", "region=" + snapshotRegion));
         } else {
             args.add("--use-volume-snapshots=false");
         }
-        if (nodeAgent) {
+        if (nodeAgent || snapshotMoveData) {
             args.add("--use-node-agent");
         }
         if (defaultVolumesToFsBackup()) {
             args.add("--default-volumes-to-fs-backup");
+        }
+        if (snapshotMoveData) {
+            args.add("--default-snapshot-move-data");
         }
         args.addAll(List.of("--no-secret", "--namespace", namespace));
         if (!installMakesServiceAccount()) {
@@ -119,6 +161,24 @@ public record VeleroWiring(
             args.addAll(List.of("--sa-annotations", csvField(VeleroBackup.ROLE_ARN_ANNOTATION + "=" + roleArn)));
         }
         return Shell.command(args);
+    }
+
+    /**
+     * {@return a {@code velero backup-location create} command line per location the cluster
+     * restores from, for a POSIX shell, quoted as {@link #installCommand()} is: a {@code ReadOnly}
+     * location on the source's prefix, in Velero's namespace; run after {@code velero install}}
+     */
+    public List<String> backupLocationCommands() {
+        return restoreLocations.stream().map(l -> {
+            List<String> args = new ArrayList<>(List.of("velero", "backup-location", "create", l.name(),
+                    "--provider", "aws", "--bucket", l.bucket()));
+            if (l.prefix() != null) {
+                args.addAll(List.of("--prefix", l.prefix()));
+            }
+            args.addAll(List.of("--config", "region=" + l.region(), "--access-mode", "ReadOnly",
+                    "--namespace", namespace));
+            return Shell.command(args);
+        }).toList();
     }
 
     /**
@@ -209,19 +269,29 @@ public record VeleroWiring(
         plugin.put("image", pluginImage);
         plugin.put("volumeMounts", List.of(mount));
 
-        Map<String, Object> bsl = location();
-        bsl.put("bucket", bucket);
-        bsl.put("default", true);
-        bsl.put("config", Map.of("region", bucketRegion));
+        List<Map<String, Object>> bsls = new ArrayList<>();
+        if (location != null) {
+            Map<String, Object> bsl = storageLocation(location);
+            bsl.put("default", true);
+            bsls.add(bsl);
+        }
+        for (BackupLocation l : restoreLocations) {
+            Map<String, Object> bsl = storageLocation(l);
+            bsl.put("accessMode", "ReadOnly");
+            bsls.add(bsl);
+        }
         Map<String, Object> configuration = new LinkedHashMap<>();
-        configuration.put("backupStorageLocation", List.of(bsl));
+        configuration.put("backupStorageLocation", bsls);
         if (snapshotRegion != null) {
-            Map<String, Object> vsl = location();
+            Map<String, Object> vsl = location("default");
             vsl.put("config", Map.of("region", snapshotRegion));
             configuration.put("volumeSnapshotLocation", List.of(vsl));
         }
         if (defaultVolumesToFsBackup()) {
             configuration.put("defaultVolumesToFsBackup", true);
+        }
+        if (snapshotMoveData) {
+            configuration.put("defaultSnapshotMoveData", true);
         }
 
         Map<String, Object> server = new LinkedHashMap<>();
@@ -234,17 +304,27 @@ public record VeleroWiring(
         values.put("initContainers", List.of(plugin));
         values.put("configuration", configuration);
         values.put("snapshotsEnabled", snapshotRegion != null);
-        values.put("deployNodeAgent", nodeAgent);
+        values.put("deployNodeAgent", nodeAgent || snapshotMoveData);
         values.put("credentials", Map.of("useSecret", false));
         values.put("serviceAccount", Map.of("server", server));
         return values;
     }
 
-    private static Map<String, Object> location() {
+    private static Map<String, Object> location(String name) {
         Map<String, Object> location = new LinkedHashMap<>();
-        location.put("name", "default");
+        location.put("name", name);
         location.put("provider", "aws");
         return location;
+    }
+
+    private static Map<String, Object> storageLocation(BackupLocation l) {
+        Map<String, Object> bsl = location(l.name());
+        bsl.put("bucket", l.bucket());
+        if (l.prefix() != null) {
+            bsl.put("prefix", l.prefix());
+        }
+        bsl.put("config", Map.of("region", l.region()));
+        return bsl;
     }
 
     /**
@@ -269,6 +349,9 @@ public record VeleroWiring(
             out.put("serviceAccountManifest", manifest);
         }
         out.put("veleroInstall", installCommand());
+        if (!restoreLocations.isEmpty()) {
+            out.put("veleroBackupLocations", backupLocationCommands());
+        }
         out.put("helmValues", helmValues());
         return out;
     }

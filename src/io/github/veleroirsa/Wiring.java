@@ -38,27 +38,43 @@ final class Wiring extends Construct {
         Map<VeleroWiring, List<EksCluster>> groups = new LinkedHashMap<>();
         wirings.forEach((c, w) -> groups.computeIfAbsent(w, k -> new ArrayList<>()).add(c));
 
+        // Each group as one object, or several where it is too large for one output.
         List<List<EksCluster>> chunks = new ArrayList<>();
+        Map<List<EksCluster>, Integer> sizes = new java.util.HashMap<>();
         groups.forEach((w, clusters) -> {
             VeleroWiring atLongest = longest.apply(clusters.get(0));
             List<EksCluster> chunk = new ArrayList<>();
             for (EksCluster c : clusters) {
                 chunk.add(c);
-                if (chunk.size() > 1 && size(atLongest, chunk) > VeleroBackup.MAX_OUTPUT_VALUE_BYTES) {
+                if (chunk.size() > 1 && LIST + size(atLongest, chunk) > VeleroBackup.MAX_OUTPUT_VALUE_BYTES) {
                     chunk.remove(chunk.size() - 1);
                     chunks.add(chunk);
                     chunk = new ArrayList<>(List.of(c));
                 }
             }
             int size = size(atLongest, chunk);
-            if (size > VeleroBackup.MAX_OUTPUT_VALUE_BYTES) {
+            if (LIST + size > VeleroBackup.MAX_OUTPUT_VALUE_BYTES) {
                 throw new InvalidInputException("clusters", "the wiring of cluster " + InvalidInputException.quote(
-                        clusters.get(0).getName()) + " would take " + size + " bytes in one stack output, over "
-                        + VeleroBackup.MAX_OUTPUT_VALUE_BYTES + " (expected shorter values among rolePath, roleName,"
-                        + " namespace, serviceAccount, veleroPluginImage and the cluster's name)");
+                        clusters.get(0).getName()) + " would take " + (LIST + size) + " bytes in one stack output,"
+                        + " over " + VeleroBackup.MAX_OUTPUT_VALUE_BYTES + " (expected shorter values among rolePath,"
+                        + " roleName, namespace, serviceAccount, veleroPluginImage, the cluster's name and prefix, or"
+                        + " fewer restoresFrom)");
             }
             chunks.add(chunk);
+            sizes.put(chunk, size);
         });
+        // Objects packed into outputs, in order, as many as fit one: a JSON list of them.
+        List<List<List<EksCluster>>> packed = new ArrayList<>();
+        int used = 0;
+        for (List<EksCluster> chunk : chunks) {
+            int size = sizes.computeIfAbsent(chunk, k -> size(longest.apply(k.get(0)), k));
+            if (packed.isEmpty() || used + 1 + size > VeleroBackup.MAX_OUTPUT_VALUE_BYTES) {
+                packed.add(new ArrayList<>());
+                used = LIST - 1; // the list's brackets, less the comma the first object does not need
+            }
+            packed.get(packed.size() - 1).add(chunk);
+            used += 1 + size;
+        }
 
         Set<String> taken = new HashSet<>();
         stack.getNode().findAll().forEach(c -> {
@@ -67,8 +83,8 @@ final class Wiring extends Construct {
             }
         });
         Map<String, CfnOutput> outputs = new LinkedHashMap<>();
-        for (List<EksCluster> chunk : chunks) {
-            List<String> names = chunk.stream().map(EksCluster::getName).toList();
+        for (List<List<EksCluster>> objects : packed) {
+            List<String> names = objects.stream().flatMap(List::stream).map(EksCluster::getName).toList();
             String id = "Wiring" + pascal(names.get(0));
             if (taken.contains(id)) {
                 id = "Wiring" + pascal(scope.getNode().getId()) + pascal(names.get(0));
@@ -79,13 +95,14 @@ final class Wiring extends Construct {
             }
             CfnOutput output = CfnOutput.Builder.create(this, unique)
                     .description(description(names))
-                    .value(stack.toJsonString(wirings.get(chunk.get(0)).toOutput(names)))
+                    .value(stack.toJsonString(objects.stream().map(chunk -> wirings.get(chunk.get(0)).toOutput(
+                            chunk.stream().map(EksCluster::getName).toList())).toList()))
                     .build();
             output.overrideLogicalId(unique);
             names.forEach(n -> outputs.put(n, output));
         }
         this.byCluster = Collections.unmodifiableMap(outputs);
-        int own = chunks.size();
+        int own = packed.size();
         int clusters = wirings.size();
         getNode().addValidation(() -> {
             long all = stack.getNode().findAll().stream().filter(CfnOutput.class::isInstance).count();
@@ -101,6 +118,9 @@ final class Wiring extends Construct {
     Map<String, CfnOutput> byCluster() {
         return byCluster;
     }
+
+    /** The brackets of an output's list. */
+    private static final int LIST = 2;
 
     /** CloudFormation's limit on an output's description. */
     static final int MAX_DESCRIPTION_BYTES = 1024;
@@ -129,18 +149,21 @@ final class Wiring extends Construct {
     }
 
     /**
-     * The quotes the install command puts around each argument that holds a deploy-time value
-     * (bucket, region, role annotation), which the literal stand-ins it is measured with lack.
+     * The quotes the commands put around each argument that holds a deploy-time value, which the
+     * literal stand-ins they are measured with lack: the install command's bucket, region and role
+     * annotation, each location command's bucket and region.
      */
-    private static final int DEPLOY_TIME_QUOTES = 3 * 2;
+    private static int deployTimeQuotes(VeleroWiring wiring) {
+        return 3 * 2 + wiring.restoreLocations().size() * 2 * 2;
+    }
 
     private static int size(VeleroWiring wiring, List<EksCluster> clusters) {
         return Json.write(wiring.toOutput(clusters.stream().map(EksCluster::getName).toList()))
-                .getBytes(StandardCharsets.UTF_8).length + DEPLOY_TIME_QUOTES;
+                .getBytes(StandardCharsets.UTF_8).length + deployTimeQuotes(wiring);
     }
 
     /** {@code prod-west_2} as {@code ProdWest2}: an output ID's letters and digits. */
-    private static String pascal(String name) {
+    static String pascal(String name) {
         StringBuilder out = new StringBuilder();
         boolean upper = true;
         for (char c : name.toCharArray()) {

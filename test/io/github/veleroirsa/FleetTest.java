@@ -118,13 +118,16 @@ class FleetTest {
                 .permissionsBoundary(software.amazon.awscdk.services.iam.ManagedPolicy.fromManagedPolicyArn(stack,
                         "Boundary", "arn:aws:iam::111122223333:policy/boundary"))
                 .tags(Map.of("team", "platform")).build()));
-        String policy = TestApps.onlyLogicalId(t, "AWS::IAM::ManagedPolicy");
+        // The policy every role shares and, as every cluster here backs up, the snapshot policy.
+        List<JsonNode> policies = t.findResources("AWS::IAM::ManagedPolicy").keySet().stream().sorted()
+                .map(id -> TestApps.parse("{'Ref':'" + id + "'}")).toList();
+        assertThat(policies).hasSize(2);
         Map<String, Map<String, Object>> roles = t.findResources("AWS::IAM::Role");
         assertThat(roles).hasSize(3);
         List<String> names = new ArrayList<>();
         for (Map<String, Object> role : roles.values()) {
             JsonNode p = TestApps.JSON.valueToTree(role.get("Properties"));
-            assertThat(p.get("ManagedPolicyArns")).containsExactly(TestApps.parse("{'Ref':'" + policy + "'}"));
+            assertThat(p.get("ManagedPolicyArns")).containsExactlyInAnyOrderElementsOf(policies);
             assertThat(p.get("Path").asText()).isEqualTo("/velero/");
             assertThat(p.get("MaxSessionDuration").asInt()).isEqualTo(7200);
             assertThat(p.get("PermissionsBoundary").asText()).endsWith(":policy/boundary");

@@ -21,20 +21,22 @@ class PolicyScopeTest {
     static final String EBS_KEY = "arn:aws:kms:us-west-1:111122223333:key/0f0e0d0c-0b0a-0908-0706-050403020100";
     static final EksCluster A = TestApps.cluster("backup", TestApps.ISSUER_A);
 
+    /** Every statement of the template's IAM policies: managed ones, then the roles' inline ones. */
+    static List<JsonNode> statements(Template t) {
+        List<JsonNode> out = new ArrayList<>();
+        t.findResources("AWS::IAM::ManagedPolicy").values().forEach(p ->
+                TestApps.JSON.valueToTree(p).at("/Properties/PolicyDocument/Statement").forEach(out::add));
+        t.findResources("AWS::IAM::Role").values().forEach(r -> TestApps.JSON.valueToTree(r).at("/Properties/Policies")
+                .forEach(p -> p.at("/PolicyDocument/Statement").forEach(out::add)));
+        return out;
+    }
+
     static JsonNode statement(Template t, String sid) {
-        for (JsonNode s : TestApps.only(t, "AWS::IAM::ManagedPolicy").at("/Properties/PolicyDocument/Statement")) {
-            if (s.path("Sid").asText().equals(sid)) {
-                return s;
-            }
-        }
-        return null;
+        return statements(t).stream().filter(s -> s.path("Sid").asText().equals(sid)).findFirst().orElse(null);
     }
 
     static List<String> sids(Template t) {
-        List<String> out = new ArrayList<>();
-        TestApps.only(t, "AWS::IAM::ManagedPolicy").at("/Properties/PolicyDocument/Statement")
-                .forEach(s -> out.add(s.path("Sid").asText()));
-        return out;
+        return statements(t).stream().map(s -> s.path("Sid").asText()).toList();
     }
 
     @Test
@@ -47,9 +49,23 @@ class PolicyScopeTest {
         t.resourceCountIs("AWS::S3::Bucket", 0);
         t.resourceCountIs("AWS::S3::BucketPolicy", 0);
         t.resourceCountIs("AWS::KMS::Key", 0);
-        assertThat(statement(t, "VeleroBackupObjects").get("Resource").toString()).contains(":s3:::org-velero-backups/*");
-        assertThat(statement(t, "VeleroBackupBucket").get("Resource").toString()).contains(":s3:::org-velero-backups\"");
-        assertThat(statement(t, "VeleroBackupKey").get("Resource").asText()).isEqualTo(KEY);
+        assertThat(statement(t, "ClusterBackupObjects").get("Resource").toString())
+                .contains(":s3:::org-velero-backups/backup/*");
+        assertThat(statement(t, "ClusterBackupList").get("Resource").toString()).contains(":s3:::org-velero-backups\"");
+        JsonNode key = statement(t, "VeleroBackupKey");
+        assertThat(key.get("Resource").asText()).isEqualTo(KEY);
+        // Whether the existing bucket has an S3 Bucket Key is not known: the bucket's ARN or an object's.
+        assertThat(key.at("/Condition/StringLike/kms:EncryptionContext:aws:s3:arn").toString())
+                .contains(":s3:::org-velero-backups\"", ":s3:::org-velero-backups/*\"");
+        assertThat(key.at("/Condition/StringEquals/kms:ViaService").toString()).contains("s3.");
+
+        Template shared = TestApps.construct(stack -> new VeleroBackup(stack, "Velero", VeleroBackupProps.builder()
+                .clusters(List.of(A))
+                .isolation(Isolation.SHARED)
+                .existingBucket(Bucket.fromBucketName(stack, "Existing", "org-velero-backups"))
+                .build()));
+        assertThat(statement(shared, "VeleroBackupObjects").get("Resource").toString()).contains(":s3:::org-velero-backups/*");
+        assertThat(statement(shared, "VeleroBackupBucket").get("Resource").toString()).contains(":s3:::org-velero-backups\"");
     }
 
     @Test
@@ -85,8 +101,9 @@ class PolicyScopeTest {
     @Test
     void withoutEbsSnapshotsThePolicyHasNoEc2ActionAtAll() {
         Template t = TestApps.construct(VeleroBackupProps.builder().clusters(List.of(A)).ebsSnapshots(false).build());
-        assertThat(sids(t)).containsExactly("VeleroBackupObjects", "VeleroBackupBucket");
-        assertThat(TestApps.only(t, "AWS::IAM::ManagedPolicy").toString()).doesNotContain("ec2:");
+        assertThat(sids(t)).containsExactly("ClusterBackupObjects", "ClusterBackupList");
+        t.resourceCountIs("AWS::IAM::ManagedPolicy", 0);
+        assertThat(TestApps.json(t).toString()).doesNotContain("ec2:");
         Stack scope = new Stack(TestApps.app(Map.of(), null), "Scope");
         assertThatThrownBy(() -> VeleroBackupProps.builder().clusters(List.of(A)).ebsSnapshots(false)
                 .ebsKmsKeys(List.of(Key.fromKeyArn(scope, "EbsKey", EBS_KEY))).build())

@@ -44,16 +44,19 @@ class TrustAndProvidersTest {
         });
     }
 
-    /** A trust statement as the guide writes it, with the account as a pseudo parameter. */
-    private static String statement(String issuerUrl, String subject) {
+    /**
+     * A trust statement as the guide writes it, with the account as a pseudo parameter, and a Sid
+     * that names its cluster for the reviewer.
+     */
+    private static String statement(String sid, String issuerUrl, String subject) {
         String issuer = issuerUrl.substring("https://".length());
-        return statement("{'Fn::Join':['',['arn:',{'Ref':'AWS::Partition'},':iam::',{'Ref':'AWS::AccountId'},"
+        return statement(sid, "{'Fn::Join':['',['arn:',{'Ref':'AWS::Partition'},':iam::',{'Ref':'AWS::AccountId'},"
                 + "':oidc-provider/" + issuer + "']]}", issuer, subject);
     }
 
-    private static String statement(String federated, String issuer, String subject) {
-        return "{'Effect':'Allow','Action':'sts:AssumeRoleWithWebIdentity','Principal':{'Federated':" + federated
-                + "},'Condition':{'StringEquals':{'" + issuer + ":sub':'" + subject + "','" + issuer
+    private static String statement(String sid, String federated, String issuer, String subject) {
+        return "{'Sid':'" + sid + "','Effect':'Allow','Action':'sts:AssumeRoleWithWebIdentity','Principal':{'Federated':"
+                + federated + "},'Condition':{'StringEquals':{'" + issuer + ":sub':'" + subject + "','" + issuer
                 + ":aud':'sts.amazonaws.com'}}}";
     }
 
@@ -67,30 +70,30 @@ class TrustAndProvidersTest {
 
     @Test
     void oneClusterOneStatement() {
-        assertThat(trust(one)).isEqualTo(document(statement(ISSUER_A, "system:serviceaccount:velero:velero")));
+        assertThat(trust(one)).isEqualTo(document(statement("IrsaBackup", ISSUER_A, "system:serviceaccount:velero:velero")));
     }
 
     @Test
     void twoClustersTwoStatementsNeverMerged() {
         assertThat(trust(two)).isEqualTo(document(
-                statement(ISSUER_A, "system:serviceaccount:velero:velero"),
-                statement(ISSUER_B, "system:serviceaccount:velero:velero")));
+                statement("IrsaBackup", ISSUER_A, "system:serviceaccount:velero:velero"),
+                statement("IrsaRestore", ISSUER_B, "system:serviceaccount:velero:velero")));
     }
 
     @Test
     void threeClustersEachWithItsOwnServiceAccountAndNormalizedIssuer() {
         // In the clusters' name order (backup, dr, restore), whatever the list's order.
         assertThat(trust(three)).isEqualTo(document(
-                statement(ISSUER_A, "system:serviceaccount:velero:velero"),
-                statement(ISSUER_C, "system:serviceaccount:velero:velero"),
-                statement(ISSUER_B, "system:serviceaccount:rafay-system:velero-rafay")));
+                statement("IrsaBackup", ISSUER_A, "system:serviceaccount:velero:velero"),
+                statement("IrsaDr", ISSUER_C, "system:serviceaccount:velero:velero"),
+                statement("IrsaRestore", ISSUER_B, "system:serviceaccount:rafay-system:velero-rafay")));
     }
 
     @Test
     void importedProviderArnIsTheFederatedPrincipalVerbatim() {
         String issuerB = ISSUER_B.substring("https://".length());
         assertThat(trust(mixed).at("/Statement/1")).isEqualTo(parse(
-                statement("'" + IMPORTED_B + "'", issuerB, "system:serviceaccount:velero:velero")));
+                statement("IrsaRestore", "'" + IMPORTED_B + "'", issuerB, "system:serviceaccount:velero:velero")));
     }
 
     @Test

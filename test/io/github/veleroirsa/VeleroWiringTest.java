@@ -18,8 +18,9 @@ class VeleroWiringTest {
     static final String ARN = "arn:aws:iam::111122223333:role/velero/Velero";
 
     static VeleroWiring wiring(String roleArn, String serviceAccount, String snapshotRegion, boolean nodeAgent) {
-        return new VeleroWiring("velero-backups", "us-west-2", snapshotRegion, roleArn, "velero", serviceAccount,
-                VeleroBackupProps.DEFAULT_VELERO_PLUGIN_IMAGE, nodeAgent);
+        return new VeleroWiring(new VeleroWiring.BackupLocation("default", "velero-backups", "us-west-2", "prod"),
+                List.of(), snapshotRegion, roleArn, "velero", serviceAccount,
+                VeleroBackupProps.DEFAULT_VELERO_PLUGIN_IMAGE, nodeAgent, false);
     }
 
     /** The arguments {@code sh} gives the program of a command line: its words after the program's name. */

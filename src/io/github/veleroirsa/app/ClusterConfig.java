@@ -16,10 +16,14 @@ import java.util.List;
  * @param serviceAccount  Velero's service account; default: the top-level {@code serviceAccount}
  * @param serviceAccounts several service accounts instead of {@code namespace} and {@code serviceAccount}
  * @param nonEksIssuer    true for a cluster whose OIDC issuer is not EKS's (kOps, EKS Anywhere, self-managed)
+ * @param prefix          the cluster's prefix in the bucket (default: its name)
+ * @param restoresFrom    names of the clusters whose backups it may restore
+ * @param restoreOnly     true for a cluster that only restores
  */
 public record ClusterConfig(
         String name, String oidcIssuer, String oidcProviderArn, String clusterName, String region, String role, String namespace,
-        String serviceAccount, List<ServiceAccountConfig> serviceAccounts, Boolean nonEksIssuer) {
+        String serviceAccount, List<ServiceAccountConfig> serviceAccounts, Boolean nonEksIssuer, String prefix,
+        List<String> restoresFrom, Boolean restoreOnly) {
 
     public ClusterConfig {
         if (name == null) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.veleroirsa.BackupEncryption;
 import io.github.veleroirsa.EksCluster;
 import io.github.veleroirsa.InvalidInputException;
+import io.github.veleroirsa.Isolation;
 import io.github.veleroirsa.ServiceAccount;
 import io.github.veleroirsa.VeleroBackupProps;
 import io.github.veleroirsa.RoleLayout;
@@ -32,6 +33,8 @@ public record VeleroConfig(
         Synthesizer synthesizer,
         WorkloadIdentity identity,
         RoleLayout roles,
+        Isolation isolation,
+        Boolean snapshotMoveData,
         Boolean podIdentityPinning,
         String bucketName,
         String existingBucketName,
@@ -158,6 +161,8 @@ public record VeleroConfig(
                 .clusters(eksClusters)
                 .identity(identity)
                 .roleLayout(roles)
+                .isolation(isolation)
+                .snapshotMoveData(snapshotMoveData)
                 .podIdentityPinning(podIdentityPinning)
                 .bucketName(bucketName)
                 .encryption(encryption)
@@ -228,6 +233,9 @@ public record VeleroConfig(
                 .region(c.region())
                 .nonEksIssuer(c.nonEksIssuer())
                 .role(c.role())
+                .prefix(c.prefix())
+                .restoresFrom(c.restoresFrom())
+                .restoreOnly(c.restoreOnly())
                 .namespace(ns)
                 .serviceAccount(sa);
         if (c.serviceAccounts() != null) {

@@ -250,7 +250,7 @@ class HostileInputTest {
             clusters.append(i == 0 ? "" : ",").append("{\"name\":\"").append(String.format("%03d", i)).append("x".repeat(97))
                     .append("\",\"oidcIssuer\":").append(String.format("\"oidc.eks.us-east-1.amazonaws.com/id/%032X\"}", i + 1));
         }
-        AppRun run = AppRun.of("{\"maxTrustPolicyLength\":8192,\"clusters\":[" + clusters + "]}", null, null);
+        AppRun run = AppRun.of("{\"isolation\":\"SHARED\",\"maxTrustPolicyLength\":8192,\"clusters\":[" + clusters + "]}", null, null);
         assertThat(run.err()).isEmpty();
         // WiringOutputs checks each description against 1,024 bytes and finds every cluster in a value.
         assertThat(WiringOutputs.byCluster(run.template("VeleroBackup"))).hasSize(12);

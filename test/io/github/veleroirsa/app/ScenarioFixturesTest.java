@@ -33,7 +33,13 @@ class ScenarioFixturesTest {
     private static JsonNode trust(JsonNode config) {
         AppRun run = AppRun.of(Map.of("velero", TestApps.JSON.convertValue(config, Object.class)), null, null);
         assertThat(run.status()).isZero();
-        return TestApps.only(run.cdkTemplate("VeleroBackup"), "AWS::IAM::Role").at("/Properties/AssumeRolePolicyDocument");
+        // The guide pastes every cluster's statement into one role; the seed gives each cluster a role
+        // of its own: their statements, roles in name order, against the guide's.
+        ObjectNode trust = TestApps.JSON.createObjectNode();
+        ArrayNode statements = trust.putArray("Statement");
+        new java.util.TreeMap<>(run.cdkTemplate("VeleroBackup").findResources("AWS::IAM::Role")).values().forEach(r ->
+                TestApps.JSON.valueToTree(r).at("/Properties/AssumeRolePolicyDocument/Statement").forEach(statements::add));
+        return trust;
     }
 
     private static JsonNode fixture(String name) throws IOException {

@@ -65,7 +65,8 @@ class ShellSafeWiringTest {
             if (e.getKey().startsWith("Wiring")) {
                 try {
                     return TestApps.JSON.readTree(Intrinsics.resolve(e.getValue().get("Value"),
-                            key -> values.apply(key) != null ? values.apply(key) : WiringOutputs.sample(template, key)));
+                            key -> values.apply(key) != null ? values.apply(key) : WiringOutputs.sample(template, key)))
+                            .get(0);
                 } catch (IOException ex) {
                     throw new AssertionError(ex);
                 }

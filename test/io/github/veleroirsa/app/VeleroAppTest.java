@@ -45,12 +45,17 @@ class VeleroAppTest {
         assertThat(defaults.err()).isEmpty();
         defaultTemplate.resourceCountIs("AWS::S3::Bucket", 1);
         defaultTemplate.resourceCountIs("AWS::S3::BucketPolicy", 1);
-        defaultTemplate.resourceCountIs("AWS::IAM::ManagedPolicy", 1);
+        defaultTemplate.resourceCountIs("AWS::IAM::ManagedPolicy", 2);
         defaultTemplate.resourceCountIs("AWS::IAM::OIDCProvider", 2);
-        defaultTemplate.resourceCountIs("AWS::IAM::Role", 1);
         defaultTemplate.resourceCountIs("AWS::KMS::Key", 0);
-        assertThat(TestApps.only(defaultTemplate, "AWS::IAM::Role").at("/Properties/AssumeRolePolicyDocument/Statement"))
-                .hasSize(2);
+        // A role per cluster, each trusting its own cluster; the restore-only one without the snapshot policy.
+        Map<String, Map<String, Object>> roles = defaultTemplate.findResources("AWS::IAM::Role");
+        assertThat(roles).hasSize(2);
+        roles.forEach((id, role) -> {
+            JsonNode r = TestApps.JSON.valueToTree(role);
+            assertThat(r.at("/Properties/AssumeRolePolicyDocument/Statement")).as(id).hasSize(1);
+            assertThat(r.at("/Properties/ManagedPolicyArns")).as(id).hasSize(id.contains("restore") ? 1 : 2);
+        });
     }
 
     @Test
@@ -65,11 +70,13 @@ class VeleroAppTest {
 
     @Test
     void outputsTheBucketTheRoleAndAnAnnotationReadyToPaste() {
-        JsonNode outputs = defaults.template("VeleroBackup").get("Outputs");
+        // One cluster on the shared role: the stack outputs that role too.
+        Template template = pinned.cdkTemplate("VeleroBackup");
+        JsonNode outputs = pinned.template("VeleroBackup").get("Outputs");
         assertThat(outputs.fieldNames()).toIterable()
                 .containsExactlyInAnyOrder("BucketName", "RoleArn", "ServiceAccountAnnotation", "WiringBackup");
-        String bucket = TestApps.onlyLogicalId(defaultTemplate, "AWS::S3::Bucket");
-        String role = TestApps.onlyLogicalId(defaultTemplate, "AWS::IAM::Role");
+        String bucket = TestApps.onlyLogicalId(template, "AWS::S3::Bucket");
+        String role = TestApps.onlyLogicalId(template, "AWS::IAM::Role");
         assertThat(outputs.at("/BucketName/Value")).isEqualTo(parse("{'Ref':'" + bucket + "'}"));
         assertThat(outputs.at("/RoleArn/Value")).isEqualTo(parse("{'Fn::GetAtt':['" + role + "','Arn']}"));
         assertThat(outputs.at("/ServiceAccountAnnotation/Value")).isEqualTo(parse(
@@ -89,8 +96,8 @@ class VeleroAppTest {
 
     @Test
     void withoutAnAccountAccountAndPartitionStayPseudoParameters() {
-        JsonNode federated = TestApps.only(defaultTemplate, "AWS::IAM::Role")
-                .at("/Properties/AssumeRolePolicyDocument/Statement/0/Principal/Federated");
+        JsonNode federated = TestApps.JSON.valueToTree(defaultTemplate.findResources("AWS::IAM::Role").values()
+                .iterator().next()).at("/Properties/AssumeRolePolicyDocument/Statement/0/Principal/Federated");
         assertThat(federated.toString()).contains("{\"Ref\":\"AWS::AccountId\"}").contains("{\"Ref\":\"AWS::Partition\"}");
     }
 

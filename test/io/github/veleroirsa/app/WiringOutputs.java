@@ -51,12 +51,16 @@ final class WiringOutputs {
                 continue;
             }
             String text = Intrinsics.resolve(e.getValue().get("Value"), key -> sample(template, key));
-            JsonNode wiring;
+            JsonNode wirings;
             try {
-                wiring = TestApps.JSON.readTree(text);
+                wirings = TestApps.JSON.readTree(text);
             } catch (IOException ex) {
                 throw new UncheckedIOException("output " + e.getKey() + " is not JSON: " + text, ex);
             }
+            assertThat(wirings.isArray()).as("output %s is a list of wirings", e.getKey()).isTrue();
+            assertThat(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).as("output %s", e.getKey())
+                    .isLessThanOrEqualTo(4096);
+            for (JsonNode wiring : wirings) {
             for (JsonNode cluster : wiring.get("clusters")) {
                 assertThat(out.put(cluster.asText(), wiring)).as("cluster %s in two outputs", cluster).isNull();
                 // Each cluster is named in the description, or counted where CloudFormation's 1,024 bytes end.
@@ -64,6 +68,7 @@ final class WiringOutputs {
                 assertThat(description.contains("[" + cluster.asText() + "]") || description.endsWith(" more (the value's clusters)"))
                         .as("%s in the description %s", cluster, description).isTrue();
                 assertThat(description.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(1024);
+            }
             }
         }
         return out;
