@@ -186,6 +186,11 @@ final class TrustedRole {
         return statements(trust, 0, first.size());
     }
 
+    /** What the Sids this construct gives the role's trust statements add to its size (none where they do not apply). */
+    int sidLength() {
+        return oneStatementEach ? sidLength(sids.size()) : 0;
+    }
+
     /** How many statements this construct gives the role's trust: one per principal. */
     int statementCount() {
         return measuredPrincipals(clusters.size()).size();

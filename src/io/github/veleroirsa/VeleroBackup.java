@@ -135,6 +135,7 @@ public class VeleroBackup extends Construct {
         // Each role's trust policy as built, with its statement count: the later-trust check's baseline.
         Map<String, PolicyDocument> trustPolicies = new LinkedHashMap<>();
         Map<String, Integer> statementCounts = new LinkedHashMap<>();
+        Map<String, Integer> sidLengths = new LinkedHashMap<>();
         for (Map.Entry<String, TrustedRole> e : trusted.entrySet()) {
             String name = e.getKey();
             boolean shared = name.equals(VeleroBackupProps.DEFAULT_ROLE);
@@ -158,6 +159,7 @@ public class VeleroBackup extends Construct {
             }
             trustPolicies.put(name, role.getAssumeRolePolicy());
             statementCounts.put(name, e.getValue().statementCount());
+            sidLengths.put(name, e.getValue().sidLength());
             String wiringArn = wiringRoleArn(name, role);
             for (EksCluster cluster : props.getClustersByRole().get(name)) {
                 byCluster.put(cluster.getName(), role);
@@ -169,7 +171,7 @@ public class VeleroBackup extends Construct {
             }
             allRoles.put(name, role);
         }
-        checkLaterTrust(trustPolicies, statementCounts);
+        checkLaterTrust(trustPolicies, statementCounts, sidLengths);
         this.roles = Collections.unmodifiableMap(allRoles);
         this.roleByCluster = Collections.unmodifiableMap(byCluster);
         this.podIdentityAssociations = props.getIdentity().podIdentity() ? podIdentityAssociations() : Map.of();
@@ -237,7 +239,8 @@ public class VeleroBackup extends Construct {
      * Statements added to a role's trust later, by code outside this construct, are checked too:
      * at synthesis, for each role whose trust has more statements than this construct gave it.
      */
-    private void checkLaterTrust(Map<String, PolicyDocument> trustPolicies, Map<String, Integer> statementCounts) {
+    private void checkLaterTrust(Map<String, PolicyDocument> trustPolicies, Map<String, Integer> statementCounts,
+            Map<String, Integer> sidLengths) {
         int limit = props.getMaxTrustPolicyLength();
         getNode().addValidation(() -> {
             List<String> errors = new ArrayList<>();
@@ -245,7 +248,7 @@ public class VeleroBackup extends Construct {
                 if (trust.getStatementCount().intValue() == statementCounts.get(name)) {
                     return; // as built: its size was checked then
                 }
-                int size = TrustPolicySize.of(stack, trust);
+                int size = TrustPolicySize.of(stack, trust) + sidLengths.get(name);
                 if (size > limit) {
                     errors.add((name.equals(VeleroBackupProps.DEFAULT_ROLE) ? "The role's" : "Role " + name + "'s") + " trust policy is " + size
                             + " characters, over maxTrustPolicyLength " + limit + " (statements were added to it after"

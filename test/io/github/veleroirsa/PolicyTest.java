@@ -26,13 +26,16 @@ class PolicyTest {
 
     @BeforeAll
     static void synthesize() {
-        s3Managed = TestApps.construct(TestApps.props(cluster("backup", ISSUER_A)));
+        s3Managed = TestApps.construct(VeleroBackupProps.builder().clusters(List.of(cluster("backup", ISSUER_A)))
+                .isolation(Isolation.SHARED).build());
         newKey = TestApps.construct(VeleroBackupProps.builder()
                 .clusters(List.of(cluster("backup", ISSUER_A)))
+                .isolation(Isolation.SHARED)
                 .encryption(BackupEncryption.KMS)
                 .build());
         existingKey = TestApps.construct(stack -> new VeleroBackup(stack, "Velero", VeleroBackupProps.builder()
                 .clusters(List.of(cluster("backup", ISSUER_A)))
+                .isolation(Isolation.SHARED)
                 .encryptionKey(Key.fromKeyArn(stack, "Existing", EXISTING_KEY))
                 .build()));
     }
@@ -57,6 +60,16 @@ class PolicyTest {
                 + "'Action':['s3:AbortMultipartUpload','s3:DeleteObject','s3:GetObject',"
                 + "'s3:ListMultipartUploadParts','s3:PutObject','s3:PutObjectTagging']},"
                 + "{'Sid':'VeleroBackupBucket','Effect':'Allow','Resource':" + arn + ",'Action':'s3:ListBucket'}";
+    }
+
+    /**
+     * The bucket key's use: through S3 in the stack's region, for the bucket's encryption context
+     * (its ARN: the created bucket has an S3 Bucket Key).
+     */
+    private static String keyConditions(String bucket) {
+        return "'Condition':{'StringEquals':{'kms:ViaService':{'Fn::Join':['',['s3.',{'Ref':'AWS::Region'},'.',"
+                + "{'Ref':'AWS::URLSuffix'}]]}},'StringLike':{'kms:EncryptionContext:aws:s3:arn':["
+                + "{'Fn::GetAtt':['" + bucket + "','Arn']}]}}";
     }
 
     private static Map<String, Object> document(String statements) {
@@ -86,7 +99,7 @@ class PolicyTest {
         newKey.hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of("PolicyDocument", Match.objectEquals(document(
                 baseStatements(bucket) + ",{'Sid':'VeleroBackupKey','Effect':'Allow',"
                         + "'Action':['kms:Decrypt','kms:GenerateDataKey'],"
-                        + "'Resource':{'Fn::GetAtt':['" + key + "','Arn']}}"))));
+                        + "'Resource':{'Fn::GetAtt':['" + key + "','Arn']}," + keyConditions(bucket) + "}"))));
     }
 
     @Test
@@ -94,7 +107,8 @@ class PolicyTest {
         String bucket = onlyLogicalId(existingKey, "AWS::S3::Bucket");
         existingKey.hasResourceProperties("AWS::IAM::ManagedPolicy", Map.of("PolicyDocument", Match.objectEquals(
                 document(baseStatements(bucket) + ",{'Sid':'VeleroBackupKey','Effect':'Allow',"
-                        + "'Action':['kms:Decrypt','kms:GenerateDataKey'],'Resource':'" + EXISTING_KEY + "'}"))));
+                        + "'Action':['kms:Decrypt','kms:GenerateDataKey'],'Resource':'" + EXISTING_KEY + "',"
+                        + keyConditions(bucket) + "}"))));
     }
 
     @Test

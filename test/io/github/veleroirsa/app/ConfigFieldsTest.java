@@ -20,8 +20,11 @@ class ConfigFieldsTest {
         JsonNode t = run.template("VeleroBackup");
         Map<String, JsonNode> wiring = WiringOutputs.byCluster(t);
         assertThat(wiring).containsOnlyKeys("backup", "restore", "eu");
-        // backup and restore differ only by name: one output; eu has its own namespace and region.
-        assertThat(wiring.get("backup")).isSameAs(wiring.get("restore"));
+        // Each cluster on its own prefix: backup and restore differ only by it, eu by its namespace and region too.
+        assertThat(wiring.get("backup").at("/helmValues/configuration/backupStorageLocation/0/prefix").asText())
+                .isEqualTo("backup");
+        assertThat(wiring.get("restore").at("/helmValues/configuration/backupStorageLocation/0/prefix").asText())
+                .isEqualTo("restore");
         assertThat(wiring.get("backup").at("/helmValues/configuration/volumeSnapshotLocation/0/config/region").asText())
                 .isEqualTo("us-west-1");
         assertThat(wiring.get("eu").at("/helmValues/configuration/volumeSnapshotLocation/0/config/region").asText())
@@ -32,8 +35,16 @@ class ConfigFieldsTest {
         assertThat(wiring.get("eu").get("namespace").asText()).isEqualTo("velero");
         assertThat(wiring.get("backup").has("serviceAccountManifest")).isTrue();
         assertThat(wiring.get("eu").has("serviceAccountManifest")).isFalse();
-        assertThat(t.get("Outputs").fieldNames()).toIterable().filteredOn(n -> n.startsWith("Wiring"))
-                .containsExactly("WiringBackup", "WiringEu");
+        // At the bucket's root, backup and restore share one wiring object.
+        AppRun shared = AppRun.of("{\"isolation\":\"SHARED\",\"namespace\":\"rafay-system\",\"serviceAccount\":"
+                + "\"velero-rafay\",\"clusters\":[" + A + "},{\"name\":\"restore\",\"oidcIssuer\":\"" + TestApps.ISSUER_B
+                + "\"}],\"maxTrustPolicyLength\":4096}", null, null);
+        Map<String, JsonNode> sharedWiring = WiringOutputs.byCluster(shared.template("VeleroBackup"));
+        assertThat(sharedWiring.get("backup")).isSameAs(sharedWiring.get("restore"));
+        assertThat(sharedWiring.get("backup").at("/helmValues/configuration/backupStorageLocation/0/prefix").isMissingNode())
+                .isTrue();
+        assertThat(shared.template("VeleroBackup").get("Outputs").fieldNames()).toIterable()
+                .filteredOn(n -> n.startsWith("Wiring")).containsExactly("WiringBackup");
     }
 
     @Test
@@ -120,7 +131,7 @@ class ConfigFieldsTest {
     void anExistingBucketIsImportedNotCreated() {
         AppRun run = AppRun.of("{\"existingBucketName\":\"org-velero-backups\",\"clusters\":[" + A + "}]}", null, null);
         JsonNode t = run.template("VeleroBackup");
-        assertThat(t.toString()).doesNotContain("AWS::S3::Bucket\"").contains(":s3:::org-velero-backups/*");
+        assertThat(t.toString()).doesNotContain("AWS::S3::Bucket\"").contains(":s3:::org-velero-backups/backup/*");
         assertThat(Intrinsics.resolve(t.at("/Outputs/BucketName/Value"), key -> null)).isEqualTo("org-velero-backups");
         assertThat(WiringOutputs.byCluster(t).get("backup").at("/helmValues/configuration/backupStorageLocation/0/bucket")
                 .asText()).isEqualTo("org-velero-backups");

@@ -97,7 +97,23 @@ class DataSafetyTest {
         edits.put("the first cluster removed", c -> {
             ArrayNode clusters = (ArrayNode) c.get("clusters");
             if (clusters.size() > 1) {
-                clusters.remove(0);
+                String removed = clusters.remove(0).get("name").asText();
+                // As a user removes a cluster: from the sources of those that restore from it too.
+                for (int i = clusters.size() - 1; i >= 0; i--) {
+                    ObjectNode cluster = (ObjectNode) clusters.get(i);
+                    if (cluster.get("restoresFrom") instanceof ArrayNode sources) {
+                        for (int j = sources.size() - 1; j >= 0; j--) {
+                            if (sources.get(j).asText().equals(removed)) {
+                                sources.remove(j);
+                            }
+                        }
+                        if (sources.isEmpty()) {
+                            // With no source left, a restore-only cluster backs up instead.
+                            cluster.remove("restoresFrom");
+                            cluster.remove("restoreOnly");
+                        }
+                    }
+                }
             }
             return c;
         });

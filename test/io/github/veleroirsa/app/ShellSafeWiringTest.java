@@ -57,6 +57,11 @@ class ShellSafeWiringTest {
     }
 
     static JsonNode wiring(JsonNode config, Function<String, String> values) {
+        return wiring(config, values, null);
+    }
+
+    /** The wiring object of {@code cluster} (the first output's first, for {@code null}), its deploy-time values filled in. */
+    static JsonNode wiring(JsonNode config, Function<String, String> values, String cluster) {
         AppRun run = AppRun.of(config.toString(), null, null);
         assertThat(run.err()).isEmpty();
         JsonNode template = run.template("VeleroBackup");
@@ -64,9 +69,13 @@ class ShellSafeWiringTest {
             var e = it.next();
             if (e.getKey().startsWith("Wiring")) {
                 try {
-                    return TestApps.JSON.readTree(Intrinsics.resolve(e.getValue().get("Value"),
-                            key -> values.apply(key) != null ? values.apply(key) : WiringOutputs.sample(template, key)))
-                            .get(0);
+                    JsonNode list = TestApps.JSON.readTree(Intrinsics.resolve(e.getValue().get("Value"),
+                            key -> values.apply(key) != null ? values.apply(key) : WiringOutputs.sample(template, key)));
+                    for (JsonNode w : list) {
+                        if (cluster == null || w.get("clusters").toString().contains("\"" + cluster + "\"")) {
+                            return w;
+                        }
+                    }
                 } catch (IOException ex) {
                     throw new AssertionError(ex);
                 }
@@ -105,7 +114,7 @@ class ShellSafeWiringTest {
         Path cwd = Files.createTempDirectory("paste");
         List<String> args = argumentsInSh(command, cwd);
         assertThat(args.subList(0, args.size() - 1)).containsExactly("install", "--provider", "aws", "--plugins", IMAGE,
-                "--bucket", BUCKET, "--backup-location-config", "region=us-west-2", "--snapshot-location-config",
+                "--bucket", BUCKET, "--prefix", "backup", "--backup-location-config", "region=us-west-2", "--snapshot-location-config",
                 "region=us-west-1", "--no-secret", "--namespace", NAMESPACE, "--sa-annotations");
         // The velero CLI reads a map flag as a line of CSV: one quoted field, its quotes doubled.
         String annotation = args.get(args.size() - 1);
@@ -188,5 +197,25 @@ class ShellSafeWiringTest {
         List<String> plain = new ArrayList<>(args);
         plain.removeIf(a -> a.equals(hostile) || a.startsWith("region=us-west-2'"));
         assertThat(plain).contains("install", "--provider", "aws", "--no-secret");
+
+        // A restore-only cluster's location command holds the same deploy-time values.
+        ObjectNode restoring = config("velero", false);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) restoring.get("clusters")).addObject().put("name", "restore")
+                .put("oidcIssuer", TestApps.ISSUER_B).put("restoreOnly", true).putArray("restoresFrom").add("backup");
+        restoring.put("roles", "PER_CLUSTER").remove("roleName"); // two roles: roleName would be a prefix too long
+        JsonNode r = wiring(restoring, key -> key.equals(bucket) ? hostile
+                : key.equals("AWS::Region") ? "us-west-2';touch PWNED4;'" : null, "restore");
+        assertThat(r.get("veleroBackupLocations")).hasSize(1);
+        String create = r.get("veleroBackupLocations").get(0).asText();
+        syntaxIsValid(create);
+        List<String> created = argumentsInSh(create, cwd);
+        assertThat(created.subList(0, 3)).containsExactly("backup-location", "create", "backup");
+        assertThat(created.get(created.indexOf("--bucket") + 1)).isEqualTo(hostile);
+        assertThat(created.get(created.indexOf("--prefix") + 1)).isEqualTo("backup");
+        assertThat(created.get(created.indexOf("--config") + 1)).isEqualTo("region=us-west-2';touch PWNED4;'");
+        assertThat(created.get(created.indexOf("--access-mode") + 1)).isEqualTo("ReadOnly");
+        try (var files = Files.list(cwd)) {
+            assertThat(files).as("nothing but velero ran").isEmpty();
+        }
     }
 }

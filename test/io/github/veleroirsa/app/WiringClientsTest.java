@@ -119,6 +119,10 @@ class WiringClientsTest {
             List<JsonNode> cli = rendered.get("cli" + key);
             if (cli == null) {
                 cli = new ArrayList<>(items(velero(w.get("veleroInstall").asText() + " --dry-run -o yaml")));
+                // Each ReadOnly location as the real CLI's create command prints it, without a cluster.
+                for (JsonNode create : w.path("veleroBackupLocations")) {
+                    cli.add(withoutEmpty(YAML.readTree(velero(create.asText() + " -o yaml"))));
+                }
                 if (w.has("serviceAccountManifest")) {
                     List<JsonNode> manifest = items(w.get("serviceAccountManifest"));
                     assertThat(manifest).as("the manifest is what velero install makes for its own account")
@@ -155,7 +159,7 @@ class WiringClientsTest {
     /** What one configuration says a cluster gets, read from the file with the README's defaults. */
     record Expected(String cluster, String namespace, String serviceAccount, boolean annotated, String bucket,
             String snapshotRegion, boolean nodeAgent, boolean allVolumesFromFileSystem, String pluginImage,
-            String roleArn) {
+            String roleArn, String prefix, boolean restoreOnly, Map<String, String> sources, boolean moveData) {
         static Expected of(JsonNode config, JsonNode cluster) {
             String namespace = text(config, "namespace", "velero");
             String serviceAccount = text(config, "serviceAccount", "velero");
@@ -178,10 +182,24 @@ class WiringClientsTest {
                     region = m.group(1);
                 }
             }
+            boolean shared = "SHARED".equals(text(config, "isolation", "PER_CLUSTER"));
+            boolean moveData = config.path("snapshotMoveData").asBoolean();
+            // Each source's location: its name lower-cased, '_' as '-', on the source's prefix.
+            Map<String, String> sources = new java.util.LinkedHashMap<>();
+            for (JsonNode source : cluster.path("restoresFrom")) {
+                for (JsonNode c : config.get("clusters")) {
+                    if (c.get("name").asText().equals(source.asText())) {
+                        sources.put(source.asText().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                                text(c, "prefix", source.asText()));
+                    }
+                }
+            }
             return new Expected(cluster.get("name").asText(), namespace, serviceAccount,
                     !"POD_IDENTITY".equals(text(config, "identity", "IRSA")),
-                    text(config, "existingBucketName", WiringOutputs.BUCKET), ebs ? region : null, fsb, fsb && !ebs,
-                    text(config, "veleroPluginImage", "velero/velero-plugin-for-aws:v1.14.0"), roleArn(config, cluster));
+                    text(config, "existingBucketName", WiringOutputs.BUCKET), ebs ? region : null, fsb || moveData,
+                    fsb && !ebs && !moveData, text(config, "veleroPluginImage", "velero/velero-plugin-for-aws:v1.14.0"),
+                    roleArn(config, cluster), shared ? null : text(cluster, "prefix", cluster.get("name").asText()),
+                    cluster.path("restoreOnly").asBoolean(), sources, moveData);
         }
 
         /** The role's ARN as IAM gives it: the README's role names (roleName, roleName-role) under rolePath. */
@@ -256,11 +274,33 @@ class WiringClientsTest {
             });
         });
 
-        JsonNode bsl = only(what, objects, "BackupStorageLocation", "default", want.namespace);
-        assertThat(bsl.at("/spec/provider").asText()).isEqualTo("aws");
-        assertThat(bsl.at("/spec/objectStorage/bucket").asText()).as(what).isEqualTo(want.bucket);
-        assertThat(bsl.at("/spec/config/region").asText()).as(what + ": the bucket's region").isEqualTo(WiringOutputs.REGION);
-        assertThat(bsl.at("/spec/default").asBoolean()).as(what + ": the default location").isTrue();
+        assertThat(serverArgs.stream().anyMatch(a -> a.startsWith("--default-snapshot-move-data")))
+                .as(what + ": snapshot data movement by default").isEqualTo(want.moveData);
+        List<JsonNode> locations = all(objects, "BackupStorageLocation");
+        if (want.restoreOnly) {
+            assertThat(locations).as(what + ": a restore-only cluster has no location of its own, and writes none")
+                    .noneMatch(l -> l.at("/metadata/name").asText().equals("default"))
+                    .allMatch(l -> l.at("/spec/accessMode").asText().equals("ReadOnly"));
+        } else {
+            JsonNode bsl = only(what, objects, "BackupStorageLocation", "default", want.namespace);
+            assertThat(bsl.at("/spec/provider").asText()).isEqualTo("aws");
+            assertThat(bsl.at("/spec/objectStorage/bucket").asText()).as(what).isEqualTo(want.bucket);
+            assertThat(bsl.at("/spec/objectStorage/prefix").isMissingNode() ? null
+                    : bsl.at("/spec/objectStorage/prefix").asText()).as(what + ": the cluster's prefix").isEqualTo(want.prefix);
+            assertThat(bsl.at("/spec/config/region").asText()).as(what + ": the bucket's region").isEqualTo(WiringOutputs.REGION);
+            assertThat(bsl.at("/spec/default").asBoolean()).as(what + ": the default location").isTrue();
+            assertThat(bsl.at("/spec/accessMode").asText("ReadWrite")).isEqualTo("ReadWrite");
+        }
+        assertThat(locations).as(what + ": its own location and one per source").hasSize(
+                (want.restoreOnly ? 0 : 1) + want.sources.size());
+        want.sources.forEach((name, prefix) -> {
+            JsonNode source = only(what, objects, "BackupStorageLocation", name, want.namespace);
+            assertThat(source.at("/spec/accessMode").asText()).as(what + ": " + name + " is read-only").isEqualTo("ReadOnly");
+            assertThat(source.at("/spec/objectStorage/prefix").asText()).as(what + ": the source's prefix").isEqualTo(prefix);
+            assertThat(source.at("/spec/objectStorage/bucket").asText()).isEqualTo(want.bucket);
+            assertThat(source.at("/spec/config/region").asText()).isEqualTo(WiringOutputs.REGION);
+            assertThat(source.at("/spec/default").asBoolean()).as(what + ": " + name + " is not the default").isFalse();
+        });
 
         List<JsonNode> vsl = all(objects, "VolumeSnapshotLocation");
         if (want.snapshotRegion != null) {
@@ -394,6 +434,7 @@ class WiringClientsTest {
         TestApps.JSON.writeValue(listed.toFile(), values);
         for (String cluster : List.of("eu-prod", "us-prod", "ap-prod")) {
             JsonNode picked = TestApps.JSON.readTree(run(List.of("jq", "--arg", "c", cluster, m.group(1), listed.toString())));
+            assertThat(picked.isObject()).as("one wiring object for %s", cluster).isTrue();
             assertThat(texts(picked.get("clusters"))).contains(cluster);
             assertThat(picked.has("veleroInstall") && picked.has("helmValues")).isTrue();
         }
