@@ -175,7 +175,7 @@ public final class VeleroBackupProps {
             }
             Map<String, String> locationNames = new HashMap<>();
             if (!c.isRestoreOnly()) {
-                locationNames.put(DEFAULT_LOCATION, "its own");
+                locationNames.put(DEFAULT_LOCATION, "its own location");
             }
             for (int j = 0; j < c.getRestoresFrom().size(); j++) {
                 String source = c.getRestoresFrom().get(j);
@@ -190,10 +190,10 @@ public final class VeleroBackupProps {
                             + " backups of its own (expected a cluster that backs up)");
                 }
                 String location = locationName(source);
-                String taken = locationNames.putIfAbsent(location, "source " + quote(source));
+                String taken = locationNames.putIfAbsent(location, "the location of source " + quote(source));
                 if (taken != null || !location.matches("[a-z0-9](?:[-a-z0-9]*[a-z0-9])?")) {
                     throw new InvalidInputException(field, quote(source) + " would be the backup storage location "
-                            + quote(location) + (taken != null ? ", the name of " + taken + " location too" : ", not a"
+                            + quote(location) + (taken != null ? ", the name of " + taken + " too" : ", not a"
                             + " DNS-1123 name") + " (expected source names that, lower-cased with '_' as '-', are"
                             + " distinct DNS-1123 names other than " + DEFAULT_LOCATION + ")");
                 }
