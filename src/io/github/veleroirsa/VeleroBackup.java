@@ -172,6 +172,7 @@ public class VeleroBackup extends Construct {
             allRoles.put(name, role);
         }
         checkLaterTrust(trustPolicies, statementCounts, sidLengths);
+        warnOfSharedPrefixes();
         this.roles = Collections.unmodifiableMap(allRoles);
         this.roleByCluster = Collections.unmodifiableMap(byCluster);
         this.podIdentityAssociations = props.getIdentity().podIdentity() ? podIdentityAssociations() : Map.of();
@@ -259,6 +260,26 @@ public class VeleroBackup extends Construct {
         });
     }
 
+    /**
+     * A role that several backing-up clusters share gives each of them the others' prefixes: IAM
+     * tells roles apart, not the clusters on one. Said at synthesis, per role.
+     */
+    private void warnOfSharedPrefixes() {
+        if (props.getIsolation() != Isolation.PER_CLUSTER) {
+            return;
+        }
+        props.getClustersByRole().forEach((role, clusters) -> {
+            List<String> backingUp = clusters.stream().filter(c -> !c.isRestoreOnly()).map(EksCluster::getName).toList();
+            if (backingUp.size() > 1) {
+                Annotations.of(this).addWarningV2("velero-irsa:sharedRole", (role.equals(VeleroBackupProps.DEFAULT_ROLE)
+                        ? "The shared role" : "Role " + InvalidInputException.quote(role)) + " holds " + backingUp.size()
+                        + " clusters that back up (" + InvalidInputException.names(backingUp) + "): each may read and"
+                        + " delete the others' backups, IAM tells roles apart and not the clusters on one (roles"
+                        + " PER_CLUSTER, or clusters[].role, gives each a role of its own)");
+            }
+        });
+    }
+
     /** The bucket's name at its longest: as given, or IAM's 63 characters while it is a token. */
     private String longestBucketName() {
         String name = bucket.getBucketName();
@@ -277,7 +298,7 @@ public class VeleroBackup extends Construct {
                     + " for a role's inline policies, with the bucket's name at its longest; its clusters: "
                     + InvalidInputException.names(clusters.stream().map(EksCluster::getName).toList())
                     + " (expected fewer clusters or sources per role: clusters[].role names a role per group, or"
-                    + " roles PER_CLUSTER gives each cluster its own)");
+                    + " roles PER_CLUSTER gives each cluster its own; or fewer restoresFrom, or shorter prefixes)");
         }
     }
 

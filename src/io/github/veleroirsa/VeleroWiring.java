@@ -74,6 +74,8 @@ public record VeleroWiring(
     public static final String VELERO_SERVICE_ACCOUNT = "velero";
     /** The namespace {@code velero install} binds as {@code ClusterRoleBinding/velero}; others get {@code velero-<namespace>}. */
     static final String VELERO_NAMESPACE = "velero";
+    /** Velero's feature flag for CSI snapshots, which snapshot data movement moves. */
+    static final String CSI_FEATURE = "EnableCSI";
     /** The labels {@code velero install} puts on every object it makes. */
     private static final Map<String, String> VELERO_LABELS = Map.of("component", "velero");
 
@@ -152,7 +154,8 @@ public record VeleroWiring(
             args.add("--default-volumes-to-fs-backup");
         }
         if (snapshotMoveData) {
-            args.add("--default-snapshot-move-data");
+            // Velero takes CSI snapshots only with its EnableCSI feature (pkg/util/csi/util.go).
+            args.addAll(List.of("--features=" + CSI_FEATURE, "--default-snapshot-move-data"));
         }
         args.addAll(List.of("--no-secret", "--namespace", namespace));
         if (!installMakesServiceAccount()) {
@@ -291,6 +294,7 @@ public record VeleroWiring(
             configuration.put("defaultVolumesToFsBackup", true);
         }
         if (snapshotMoveData) {
+            configuration.put("features", CSI_FEATURE);
             configuration.put("defaultSnapshotMoveData", true);
         }
 

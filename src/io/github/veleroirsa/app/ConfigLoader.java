@@ -329,6 +329,9 @@ public final class ConfigLoader {
         if (type == Integer.class || type == int.class) {
             return "a whole number between 1 and " + Integer.MAX_VALUE;
         }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
         if (Collection.class.isAssignableFrom(type)) {
             return "a list";
         }

@@ -33,7 +33,9 @@ class NagTest {
         List<String> findings = new ArrayList<>();
         for (List<SynthesisMessage> messages : List.of(
                 annotations.findError("*", Match.anyValue()), annotations.findWarning("*", Match.anyValue()))) {
-            messages.forEach(m -> findings.add(m.getId() + ": " + m.getEntry().getData()));
+            // velero-irsa's own warnings (a shared role, the provider quota) are the README's, not cdk-nag's.
+            messages.stream().filter(m -> !String.valueOf(m.getEntry().getData()).contains("[ack: velero-irsa:"))
+                    .forEach(m -> findings.add(m.getId() + ": " + m.getEntry().getData()));
         }
         return findings;
     }

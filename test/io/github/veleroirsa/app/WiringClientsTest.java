@@ -276,6 +276,9 @@ class WiringClientsTest {
 
         assertThat(serverArgs.stream().anyMatch(a -> a.startsWith("--default-snapshot-move-data")))
                 .as(what + ": snapshot data movement by default").isEqualTo(want.moveData);
+        // Velero 1.18 takes the CSI snapshots that data movement moves only with its EnableCSI feature.
+        assertThat(serverArgs.stream().anyMatch(a -> a.startsWith("--features=") && a.contains("EnableCSI")))
+                .as(what + ": the CSI feature, exactly with data movement").isEqualTo(want.moveData);
         List<JsonNode> locations = all(objects, "BackupStorageLocation");
         if (want.restoreOnly) {
             assertThat(locations).as(what + ": a restore-only cluster has no location of its own, and writes none")

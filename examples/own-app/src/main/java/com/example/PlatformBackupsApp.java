@@ -3,6 +3,7 @@ package com.example;
 import io.github.veleroirsa.BackupEncryption;
 import io.github.veleroirsa.EksCluster;
 import io.github.veleroirsa.InvalidInputException;
+import io.github.veleroirsa.RoleLayout;
 import io.github.veleroirsa.VeleroBackup;
 import io.github.veleroirsa.VeleroBackupProps;
 import java.util.List;
@@ -30,7 +31,12 @@ public final class PlatformBackupsApp {
                             EksCluster.builder()
                                     .name("restore")
                                     .oidcIssuer("oidc.eks.us-west-1.amazonaws.com/id/6895F1604286AE3EB02EFD39CAC4E288")
+                                    // Reads the backup cluster's backups, writes only its restores' logs, deletes nothing.
+                                    .restoresFrom(List.of("backup"))
+                                    .restoreOnly(true)
                                     .build()))
+                    // A role per cluster: each reaches its own prefix in the bucket only.
+                    .roleLayout(RoleLayout.PER_CLUSTER)
                     .encryption(BackupEncryption.KMS)
                     .noncurrentVersionExpiration(Duration.days(14))
                     .build());
@@ -41,9 +47,10 @@ public final class PlatformBackupsApp {
             return;
         }
 
-        CfnOutput.Builder.create(stack, "VeleroRoleArn").value(backup.getRole().getRoleArn()).build();
+        CfnOutput.Builder.create(stack, "VeleroBackupRoleArn").value(backup.getRoleFor("backup").getRoleArn()).build();
+        CfnOutput.Builder.create(stack, "VeleroRestoreRoleArn").value(backup.getRoleFor("restore").getRoleArn()).build();
         CfnOutput.Builder.create(stack, "VeleroBucket").value(backup.getBucket().getBucketName()).build();
-        // One Wiring<Name> output per group of clusters that share their wiring (velero install, Helm values).
+        // Wiring<Name> outputs: each cluster's velero install, ReadOnly locations and Helm values.
         backup.addWiringOutputs();
         app.synth();
     }
