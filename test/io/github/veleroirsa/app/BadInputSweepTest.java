@@ -78,7 +78,9 @@ class BadInputSweepTest {
                 assertThat(run.err()).as(where).isEmpty();
                 String stack = ConfigLoader.bind(config).stackNameOrDefault();
                 assertThat(run.files()).as(where).contains(stack + ".template.json");
-                WiringOutputs.byCluster(run.template(stack)).values().stream().distinct()
+                // Three distinct wirings stand for a fleet's: they differ only in prefixes and role
+                // names, of characters that need no quotes (WiringClientsTest renders every one).
+                WiringOutputs.byCluster(run.template(stack)).values().stream().distinct().limit(3)
                         .forEach(wiring -> pastedIntoSh(wiring, where));
                 return true;
             }
