@@ -109,15 +109,23 @@ class WiringClientsTest {
 
         // What the clients render for one wiring, whichever of its clusters asks: a fleet's clusters share a few.
         Map<String, List<JsonNode>> rendered = new java.util.HashMap<>();
+        // The cluster each rendering was made for: a fleet's wirings differ only in prefix and role
+        // ARN, which the clients copy as they are; each distinct rest is rendered once, and another
+        // cluster's objects are that rendering with its own prefix and role in them.
+        Map<String, Expected> renderedFor = new java.util.HashMap<>();
         List<String> checked = new ArrayList<>();
         for (JsonNode cluster : config.get("clusters")) {
             Expected want = Expected.of(config, cluster);
             JsonNode w = wiring.get(cluster.get("name").asText());
-            ObjectNode key = w.deepCopy();
-            key.remove("clusters");
+            ObjectNode copy = w.deepCopy();
+            copy.remove("clusters");
+            String key = shape(copy.toString(), want);
+            Expected first = renderedFor.putIfAbsent(key, want);
 
             List<JsonNode> cli = rendered.get("cli" + key);
-            if (cli == null) {
+            if (cli != null) {
+                cli = rebound(cli, first, want);
+            } else {
                 cli = new ArrayList<>(items(velero(w.get("veleroInstall").asText() + " --dry-run -o yaml")));
                 // Each ReadOnly location as the real CLI's create command prints it, without a cluster.
                 for (JsonNode create : w.path("veleroBackupLocations")) {
@@ -137,7 +145,9 @@ class WiringClientsTest {
             assertVeleroGetsTheRole("velero install for " + want.cluster, cli, want);
 
             List<JsonNode> chart = rendered.get("helm" + key);
-            if (chart == null) {
+            if (chart != null) {
+                chart = rebound(chart, first, want);
+            } else {
                 Path values = Files.createTempFile("velero-values", ".json");
                 TestApps.JSON.writeValue(values.toFile(), w.get("helmValues"));
                 chart = documents(run(List.of(clients.resolve("helm").toString(), "template", "velero",
@@ -150,10 +160,34 @@ class WiringClientsTest {
                     + (want.snapshotRegion == null ? "no VSL" : "VSL " + want.snapshotRegion)
                     + (want.nodeAgent ? ", node-agent" : ""));
         }
-        System.out.printf("velero install and helm template, %s: %d clusters, %d distinct wirings rendered, each"
+        System.out.printf("velero install and helm template, %s: %d clusters, %d distinct wirings rendered (apart from prefix and role), each"
                 + " giving the bound service account, BSL, VSL and node-agent as configured (%s)%n", file.getFileName(),
                 checked.size(), rendered.size() / 2, checked.size() <= 3 ? String.join("; ", checked)
                         : String.join("; ", checked.subList(0, 3)) + "; ...");
+    }
+
+    /** A wiring's text with the cluster's prefix and role ARN as placeholders: what its rendering depends on besides. */
+    static String shape(String text, Expected want) {
+        String out = want.roleArn == null ? text : text.replace("\"" + want.roleArn + "\"", "\"<ROLE>\"")
+                .replace("=" + want.roleArn + " ", "=<ROLE> ").replace("=" + want.roleArn + "\"", "=<ROLE>\"");
+        return want.prefix == null ? out : out.replace("\"prefix\":\"" + want.prefix + "\"", "\"prefix\":\"<PREFIX>\"")
+                .replace("--prefix " + want.prefix + " ", "--prefix <PREFIX> ");
+    }
+
+    /** Objects the clients rendered for {@code from}, with {@code to}'s prefix and role ARN in them. */
+    static List<JsonNode> rebound(List<JsonNode> objects, Expected from, Expected to) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode o : objects) {
+            String text = o.toString();
+            if (from.roleArn != null) {
+                text = text.replace("\"" + from.roleArn + "\"", "\"" + to.roleArn + "\"");
+            }
+            if (from.prefix != null) {
+                text = text.replace("\"prefix\":\"" + from.prefix + "\"", "\"prefix\":\"" + to.prefix + "\"");
+            }
+            out.add(TestApps.JSON.readTree(text));
+        }
+        return out;
     }
 
     /** What one configuration says a cluster gets, read from the file with the README's defaults. */
