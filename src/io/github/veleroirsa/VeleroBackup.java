@@ -30,7 +30,8 @@ import software.constructs.IConstruct;
  * cluster and the roles that Velero's service account on every listed cluster, and on no other,
  * may assume through IAM roles for service accounts (IRSA) or EKS Pod Identity.
  *
- * <p>Construct IDs are a contract: {@code Bucket}, {@code Key}, {@code Policy}, {@code Role} (the
+ * <p>Construct IDs are a contract: {@code Bucket}, {@code Key}, {@code Policy}, {@code SnapshotPolicy}
+ * (isolation PER_CLUSTER with EBS snapshots), {@code Role} (the
  * shared role), {@code Roles/<role name>}, {@code OidcProviders/<cluster name>} and
  * {@code PodIdentityAssociations/<cluster name>/<namespace>:<service account>}. Adding, removing
  * or reordering clusters changes no other resource's logical ID, and a cluster that moves between

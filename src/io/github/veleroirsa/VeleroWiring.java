@@ -126,7 +126,8 @@ public record VeleroWiring(
     /**
      * {@return the {@code velero install} command line, for a POSIX shell, each argument quoted
      * where it needs it (values known at deploy time are quoted by CloudFormation): provider aws, the plugin, the
-     * bucket and its region, the snapshot location in the cluster's region (or none), the
+     * bucket, the cluster's prefix and the bucket's region (or {@code --no-default-backup-location} for a
+     * restore-only cluster), the snapshot location in the cluster's region (or none), the
      * node-agent for file-system backups, no credentials secret, the namespace, and the service
      * account: made and annotated by {@code velero install} when it is named {@code velero}, else
      * named here and made by {@link #serviceAccountManifest()} first}
