@@ -12,6 +12,7 @@ import software.amazon.awscdk.CfnResource;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.s3.IBucket;
@@ -40,8 +41,46 @@ final class VeleroPolicy {
             boolean bucketCreated) {
         Stack stack = Stack.of(scope);
         boolean shared = props.getIsolation() == Isolation.SHARED;
-        List<PolicyStatement> statements = new ArrayList<>();
+        // Measured first with the bucket's and key's ARNs at their longest: IAM's limit for a
+        // managed policy, which only the EBS keys' list can pass.
+        String longestBucketArn = "arn:" + TrustPolicySize.LONGEST_PARTITION + ":s3:::" + "x".repeat(63);
+        String longestKeyArn = "arn:" + TrustPolicySize.LONGEST_PARTITION + ":kms:" + TrustPolicySize.longestRegion()
+                + ":123456789012:key/" + "0".repeat(36);
+        int size = TrustPolicySize.of(stack, PolicyDocument.Builder.create().statements(statements(stack, props, null,
+                longestBucketArn, longestBucketArn + "/*", key == null ? null : longestKeyArn, bucketCreated,
+                new ArrayList<>())).build());
+        if (size > MAX_MANAGED_POLICY_LENGTH) {
+            throw new InvalidInputException("ebsKmsKeys", props.getEbsKmsKeys().size() + " keys make the shared policy "
+                    + size + " characters, over IAM's limit of " + MAX_MANAGED_POLICY_LENGTH + " for a managed policy"
+                    + " (counted without whitespace, ARNs at their longest) (expected fewer keys: the keys of the"
+                    + " volumes Velero snapshots and restores)");
+        }
         List<Exemption> exemptions = new ArrayList<>();
+        List<PolicyStatement> statements = statements(stack, props, bucket, bucket.getBucketArn(),
+                bucket.arnForObjects("*"), key == null ? null : key.getKeyArn(), bucketCreated, exemptions);
+        if (statements.isEmpty()) {
+            return null; // per-cluster isolation without EBS snapshots or keys: every right is a role's own
+        }
+        ManagedPolicy policy = ManagedPolicy.Builder.create(scope, "Policy")
+                .description(shared ? "Velero: EBS snapshots and the objects of its backup bucket (velero-irsa)"
+                        : "Velero, every role: describing and restoring EBS volumes, the keys (velero-irsa)")
+                .statements(statements)
+                .build();
+        Exemptions.apply((CfnResource) policy.getNode().getDefaultChild(), exemptions);
+        return policy;
+    }
+
+    /** IAM's limit on a managed policy's size, counted without whitespace. */
+    static final int MAX_MANAGED_POLICY_LENGTH = 6144;
+
+    /**
+     * The shared policy's statements, for these ARNs of the bucket ({@code bucket} {@code null}:
+     * stand-ins, to measure), with the findings they are accepted for added to {@code exemptions}.
+     */
+    private static List<PolicyStatement> statements(Stack stack, VeleroBackupProps props, IBucket bucket,
+            String bucketArn, String objectsArn, String keyArn, boolean bucketCreated, List<Exemption> exemptions) {
+        boolean shared = props.getIsolation() == Isolation.SHARED;
+        List<PolicyStatement> statements = new ArrayList<>();
         if (props.isEbsSnapshots()) {
             statements.add(allow("VeleroEbsDescribe", VeleroPermissions.EC2_DESCRIBE_ACTIONS, List.of("*")));
             exemptions.add(new Exemption("AwsSolutions-IAM5", List.of("Resource::*"), null,
@@ -62,29 +101,31 @@ final class VeleroPolicy {
         }
         if (shared) {
             statements.add(allow("VeleroBackupObjects", VeleroPermissions.S3_OBJECT_ACTIONS,
-                    List.of(bucket.arnForObjects("*"))));
-            exemptions.add(new Exemption("AwsSolutions-IAM5", List.of(bucketCreated
-                    ? "Resource::<" + stack.getLogicalId((CfnElement) bucket.getNode().getDefaultChild()) + ".Arn>/*"
-                    : regex("/^Resource::arn:" + PARTITION + ":s3:::" + bucket.getBucketName().replace(".", "\\.")
-                            + "\\/\\*$/")), null,
-                    "Velero writes backups under object keys it names at run time; the object actions are"
-                            + " limited to the objects of this one backup bucket."));
+                    List.of(objectsArn)));
+            if (bucket != null) {
+                exemptions.add(new Exemption("AwsSolutions-IAM5", List.of(bucketCreated
+                        ? "Resource::<" + stack.getLogicalId((CfnElement) bucket.getNode().getDefaultChild()) + ".Arn>/*"
+                        : regex("/^Resource::arn:" + PARTITION + ":s3:::" + bucket.getBucketName().replace(".", "\\.")
+                                + "\\/\\*$/")), null,
+                        "Velero writes backups under object keys it names at run time; the object actions are"
+                                + " limited to the objects of this one backup bucket."));
+            }
             statements.add(allow("VeleroBackupBucket", VeleroPermissions.S3_BUCKET_ACTIONS,
-                    List.of(bucket.getBucketArn())));
+                    List.of(bucketArn)));
         }
-        if (key != null) {
+        if (keyArn != null) {
             // Only through S3 in the bucket's region, and only for this bucket: with an S3 Bucket Key
             // (the created bucket has one) the encryption context is the bucket's ARN, else an object's.
             Map<String, Object> conditions = new LinkedHashMap<>();
             conditions.put("StringEquals", Map.of("kms:ViaService",
                     "s3." + stack.getRegion() + "." + stack.getUrlSuffix()));
             conditions.put("StringLike", Map.of(VeleroPermissions.KMS_S3_CONTEXT, bucketCreated
-                    ? List.of(bucket.getBucketArn()) : List.of(bucket.getBucketArn(), bucket.arnForObjects("*"))));
+                    ? List.of(bucketArn) : List.of(bucketArn, objectsArn)));
             statements.add(PolicyStatement.Builder.create()
                     .sid("VeleroBackupKey")
                     .effect(Effect.ALLOW)
                     .actions(VeleroPermissions.KMS_ACTIONS)
-                    .resources(List.of(key.getKeyArn()))
+                    .resources(List.of(keyArn))
                     .conditions(conditions)
                     .build());
         }
@@ -99,16 +140,7 @@ final class VeleroPolicy {
                     .conditions(Map.of("Bool", Map.of("kms:GrantIsForAWSResource", "true")))
                     .build());
         }
-        if (statements.isEmpty()) {
-            return null; // per-cluster isolation without EBS snapshots or keys: every right is a role's own
-        }
-        ManagedPolicy policy = ManagedPolicy.Builder.create(scope, "Policy")
-                .description(shared ? "Velero: EBS snapshots and the objects of its backup bucket (velero-irsa)"
-                        : "Velero, every role: describing and restoring EBS volumes, the keys (velero-irsa)")
-                .statements(statements)
-                .build();
-        Exemptions.apply((CfnResource) policy.getNode().getDefaultChild(), exemptions);
-        return policy;
+        return statements;
     }
 
     /**

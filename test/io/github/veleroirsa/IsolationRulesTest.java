@@ -115,6 +115,25 @@ class IsolationRulesTest {
     }
 
     @Test
+    void theSharedPolicyStaysWithinIamsLimitForAManagedPolicy() {
+        // Only the EBS keys' list grows the shared policy: each key is named in two statements.
+        java.util.function.IntFunction<VeleroBackupProps> withKeys = n -> {
+            software.amazon.awscdk.Stack scope = new software.amazon.awscdk.Stack(TestApps.app(java.util.Map.of(), null), "Keys");
+            List<software.amazon.awscdk.services.kms.IKey> keys = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                keys.add(software.amazon.awscdk.services.kms.Key.fromKeyArn(scope, "K" + i, String.format(
+                        "arn:aws:kms:us-west-1:111122223333:key/%08d-0000-0000-0000-000000000000", i)));
+            }
+            return VeleroBackupProps.builder().clusters(List.of(a().build())).ebsKmsKeys(keys).build();
+        };
+        TestApps.construct(withKeys.apply(20));
+        assertThatThrownBy(() -> TestApps.construct(withKeys.apply(60)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("ebsKmsKeys: 60 keys make the shared policy ")
+                .hasMessageContaining("over IAM's limit of 6144 for a managed policy");
+    }
+
+    @Test
     void aRolesBucketPolicyStaysWithinIamsLimitForInlinePolicies() {
         // Clusters with the longest names on one role, at a raised trust limit: the role's
         // prefixes, counted with the bucket's name at its longest, pass IAM's 10,240.

@@ -67,7 +67,12 @@ public class VeleroStack extends Stack {
             CfnOutput.Builder.create(this, "IssuersNotLookedUpOutput").description(why)
                     .value(Fn.ref(NOT_LOOKED_UP)).build();
         }
-        this.backup = new VeleroBackup(this, "Velero", built);
+        try {
+            this.backup = new VeleroBackup(this, "Velero", built);
+        } catch (InvalidInputException e) {
+            // The construct's ebsKmsKeys are the configuration's ebsKmsKeyArns.
+            throw e.getField().equals("ebsKmsKeys") ? new InvalidInputException("ebsKmsKeyArns", e.getProblem()) : e;
+        }
         // Counted with the metadata resource the CDK adds at synthesis.
         long resources = 1 + getNode().findAll().stream().filter(c -> c instanceof software.amazon.awscdk.CfnResource).count();
         if (resources > MAX_RESOURCES) {
