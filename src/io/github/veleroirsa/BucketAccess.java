@@ -91,12 +91,7 @@ final class BucketAccess {
 
     /** A Sid of {@code kind} and the cluster's name, made unique in the policy by a number if another took it. */
     private static String sid(Set<String> taken, String kind, String name) {
-        String base = kind + Wiring.pascal(name);
-        String sid = base;
-        for (int n = 2; !taken.add(sid); n++) {
-            sid = base + n;
-        }
-        return sid;
+        return Wiring.unique(taken, kind + Wiring.pascal(name));
     }
 
     private static PolicyStatement statement(String sid, List<String> actions, List<String> resources, String prefix) {

@@ -49,7 +49,7 @@ final class Rules {
         }
     }
 
-    private static final String DNS_LABEL_PATTERN = "[a-z0-9](?:[-a-z0-9]*[a-z0-9])?";
+    static final String DNS_LABEL_PATTERN = "[a-z0-9](?:[-a-z0-9]*[a-z0-9])?";
 
     static final Rule CLUSTER_NAME = new Rule("a valid cluster name", Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*"), 100,
             "1 to 100 letters, digits, '-' and '_', starting with a letter or digit, as EKS names clusters");

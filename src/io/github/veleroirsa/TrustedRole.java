@@ -69,27 +69,18 @@ final class TrustedRole {
         }
         java.util.Set<String> taken = new java.util.HashSet<>();
         if (!shared.isEmpty()) {
-            sids.add(unique(taken, "PodIdentityAnyAssociation"));
+            sids.add(Wiring.unique(taken, "PodIdentityAnyAssociation"));
         }
         for (EksCluster cluster : clusters) {
             String pascal = Wiring.pascal(cluster.getName());
             if (props.getIdentity().irsa()) {
-                sids.add(unique(taken, "Irsa" + pascal));
+                sids.add(Wiring.unique(taken, "Irsa" + pascal));
             }
             if (props.getIdentity().podIdentity() && props.isPodIdentityPinning()) {
                 cluster.getServiceAccounts().stream().map(ServiceAccount::namespace).distinct()
-                        .forEach(ns -> sids.add(unique(taken, "PodIdentity" + pascal)));
+                        .forEach(ns -> sids.add(Wiring.unique(taken, "PodIdentity" + pascal)));
             }
         }
-    }
-
-    /** {@code base}, or with a number after it when the role's trust has it already. */
-    private static String unique(java.util.Set<String> taken, String base) {
-        String sid = base;
-        for (int n = 2; !taken.add(sid); n++) {
-            sid = base + n;
-        }
-        return sid;
     }
 
     /** What the Sids of the first {@code n} statements add to the trust policy's size: {@code "Sid":"<sid>",} each. */

@@ -317,8 +317,9 @@ public class VeleroBackup extends Construct {
         for (int i = 0; i < clusters.size(); i++) {
             EksCluster c = clusters.get(i);
             String region = regionOf(c);
-            for (int j = 0; j < c.getRestoresFrom().size(); j++) {
-                EksCluster source = props.sourcesOf(c).get(j);
+            List<EksCluster> sources = props.sourcesOf(c);
+            for (int j = 0; j < sources.size(); j++) {
+                EksCluster source = sources.get(j);
                 String from = regionOf(source);
                 if (region != null && from != null && !region.equals(from)) {
                     throw new InvalidInputException("clusters[" + i + "].restoresFrom[" + j + "]", "cluster "

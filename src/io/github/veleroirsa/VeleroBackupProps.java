@@ -47,6 +47,8 @@ public final class VeleroBackupProps {
     private final String veleroPluginImage;
     private final RoleLayout roleLayout;
     private final Isolation isolation;
+    /** The clusters by name, for their sources. */
+    private final Map<String, EksCluster> byName = new HashMap<>();
     private final boolean snapshotMoveData;
     /** Each role's clusters, by role name ({@link #DEFAULT_ROLE} for the shared role), in name order. */
     private final Map<String, List<EksCluster>> clustersByRole;
@@ -136,6 +138,7 @@ public final class VeleroBackupProps {
         this.clustersByRole = java.util.Collections.unmodifiableMap(byRole);
         this.isolation = b.isolation == null ? Isolation.PER_CLUSTER : b.isolation;
         this.snapshotMoveData = Boolean.TRUE.equals(b.snapshotMoveData);
+        clusters.forEach(c -> byName.put(c.getName(), c));
         checkIsolation();
         if (roleName != null && !Rules.unresolved(roleName)) {
             for (String role : clustersByRole.keySet()) {
@@ -191,7 +194,7 @@ public final class VeleroBackupProps {
                 }
                 String location = locationName(source);
                 String taken = locationNames.putIfAbsent(location, "the location of source " + quote(source));
-                if (taken != null || !location.matches("[a-z0-9](?:[-a-z0-9]*[a-z0-9])?")) {
+                if (taken != null || !location.matches(Rules.DNS_LABEL_PATTERN)) {
                     throw new InvalidInputException(field, quote(source) + " would be the backup storage location "
                             + quote(location) + (taken != null ? ", the name of " + taken + " too" : ", not a"
                             + " DNS-1123 name") + " (expected source names that, lower-cased with '_' as '-', are"
@@ -202,7 +205,7 @@ public final class VeleroBackupProps {
                 for (EksCluster other : clustersByRole.get(roleOf(c))) {
                     if (!other.isRestoreOnly()) {
                         throw new InvalidInputException(at + "restoreOnly", "cluster " + quote(c.getName())
-                                + " shares role " + quote(roleOf(c).equals(DEFAULT_ROLE) ? "(shared)" : roleOf(c))
+                                + " shares role " + quote(roleOf(c))
                                 + " with cluster " + quote(other.getName()) + ", which backs up (expected a role that"
                                 + " only restore-only clusters use: clusters[].role, or roles PER_CLUSTER; IAM tells"
                                 + " roles apart, not the clusters on one)");
@@ -265,8 +268,7 @@ public final class VeleroBackupProps {
      * @return its sources, in the order given
      */
     public List<EksCluster> sourcesOf(EksCluster cluster) {
-        return cluster.getRestoresFrom().stream()
-                .map(n -> clusters.stream().filter(c -> c.getName().equals(n)).findFirst().orElseThrow()).toList();
+        return cluster.getRestoresFrom().stream().map(byName::get).toList();
     }
 
     /** The role a cluster uses: the one it names, else its own or the shared one by {@link #getRoleLayout()}. */

@@ -163,6 +163,15 @@ final class Wiring extends Construct {
     }
 
     /** {@code prod-west_2} as {@code ProdWest2}: an output ID's letters and digits. */
+    /** {@code base}, or with a number from 2 after it when {@code taken} has it already; added to {@code taken}. */
+    static String unique(Set<String> taken, String base) {
+        String id = base;
+        for (int n = 2; !taken.add(id); n++) {
+            id = base + n;
+        }
+        return id;
+    }
+
     static String pascal(String name) {
         StringBuilder out = new StringBuilder();
         boolean upper = true;

@@ -15,9 +15,6 @@ import software.amazon.awscdk.cxapi.CloudFormationStackArtifact;
  * builds one {@link VeleroStack} and writes its template.
  */
 public final class VeleroApp {
-    /** Past this many clusters, the template is written without indentation. */
-    static final int UNINDENTED_FROM_CLUSTERS = 100;
-
     /** CloudFormation's limit on a template body read from S3 (cdk deploy uploads it there). */
     public static final long MAX_TEMPLATE_BYTES = 1024 * 1024;
 
@@ -56,9 +53,7 @@ public final class VeleroApp {
             StackProps.Builder props = StackProps.builder()
                     .description("Velero on EKS: backup bucket, Velero policy and the role Velero assumes"
                             + " (velero-irsa)");
-            if (config.clusters().size() > UNINDENTED_FROM_CLUSTERS) {
-                // CloudFormation's 1 MB counts the spaces: 200 clusters with a role each take more
-                // indented. No value changes; `cdk synth` and `cdk diff` print the same.
+            if (config.unindented()) {
                 props.suppressTemplateIndentation(true);
             }
             if (config.portable()) {

@@ -205,14 +205,33 @@ public record VeleroConfig(
         try {
             return props.build();
         } catch (InvalidInputException e) {
-            // A props field this configuration spells otherwise (ebsKmsKeys[1] is ebsKmsKeyArns[1]).
-            String field = e.getField();
-            String plain = field.replaceAll("\\[\\d+\\]$", "");
-            String spelt = field.equals("encryptionKey") ? (kmsKeyArn != null ? "kmsKeyArn" : "kmsKeyAlias")
-                    : FIELDS.containsKey(plain) ? FIELDS.get(plain) + field.substring(plain.length()) : null;
-            throw spelt == null ? e : new InvalidInputException(spelt, e.getProblem());
+            throw inConfigTerms(e);
         }
     }
+
+    /**
+     * An error of the props or of the construct, its field as this configuration spells it
+     * ({@code ebsKmsKeys[1]} is {@code ebsKmsKeyArns[1]}); the same error when the names agree.
+     */
+    InvalidInputException inConfigTerms(InvalidInputException e) {
+        String field = e.getField();
+        String plain = field.replaceAll("\\[\\d+\\]$", "");
+        String spelt = field.equals("encryptionKey") ? (kmsKeyArn != null ? "kmsKeyArn" : "kmsKeyAlias")
+                : FIELDS.containsKey(plain) ? FIELDS.get(plain) + field.substring(plain.length()) : null;
+        return spelt == null ? e : new InvalidInputException(spelt, e.getProblem());
+    }
+
+    /**
+     * Whether the template is written without indentation: past {@value #UNINDENTED_FROM_CLUSTERS}
+     * clusters, since CloudFormation's 1 MB counts the spaces and 200 clusters with a role each take
+     * more indented. No value changes; {@code cdk synth} and {@code cdk diff} print the same.
+     */
+    public boolean unindented() {
+        return clusters.size() > UNINDENTED_FROM_CLUSTERS;
+    }
+
+    /** Past this many clusters, the template is written without indentation. */
+    static final int UNINDENTED_FROM_CLUSTERS = 100;
 
     /**
      * A cluster of the configuration as the construct takes it. Its builder checks it and names

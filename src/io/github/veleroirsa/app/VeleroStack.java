@@ -70,8 +70,8 @@ public class VeleroStack extends Stack {
         try {
             this.backup = new VeleroBackup(this, "Velero", built);
         } catch (InvalidInputException e) {
-            // The construct's ebsKmsKeys are the configuration's ebsKmsKeyArns.
-            throw e.getField().equals("ebsKmsKeys") ? new InvalidInputException("ebsKmsKeyArns", e.getProblem()) : e;
+            // In the configuration's words: the construct's ebsKmsKeys are its ebsKmsKeyArns.
+            throw config.inConfigTerms(e);
         }
         // Counted with the metadata resource the CDK adds at synthesis.
         long resources = 1 + getNode().findAll().stream().filter(c -> c instanceof software.amazon.awscdk.CfnResource).count();

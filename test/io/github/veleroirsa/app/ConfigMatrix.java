@@ -44,7 +44,7 @@ final class ConfigMatrix {
     /** The app's stack for a configuration, in an app the caller may add aspects to first. */
     static VeleroStack stack(App app, VeleroConfig config) {
         return new VeleroStack(app, config.stackNameOrDefault(), StackProps.builder()
-                .suppressTemplateIndentation(config.clusters().size() > VeleroApp.UNINDENTED_FROM_CLUSTERS ? true : null)
+                .suppressTemplateIndentation(config.unindented() ? true : null)
                 .build(), config);
     }
 
