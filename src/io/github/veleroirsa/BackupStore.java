@@ -10,6 +10,7 @@ import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketAttributes;
 import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.s3.LifecycleRule;
@@ -28,6 +29,12 @@ record BackupStore(IBucket bucket, IKey key) {
     static final int ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 
     static BackupStore create(Construct scope, VeleroBackupProps props) {
+        BackupBucket remote = props.getRemoteBucket();
+        if (remote != null) {
+            // Another stack's: named in full, its key known to the roles' policies by its alias.
+            return new BackupStore(Bucket.fromBucketAttributes(scope, "RemoteBucket", BucketAttributes.builder()
+                    .bucketName(remote.bucketName()).account(remote.account()).region(remote.region()).build()), null);
+        }
         IKey key = props.getEncryption() != BackupEncryption.KMS
                 ? null
                 : props.getEncryptionKey() != null

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awscdk.services.iam.AccountPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -57,36 +58,146 @@ final class BucketAccess {
     static final List<String> RESTORE_ACTIONS = List.of("s3:PutObject", "s3:AbortMultipartUpload");
 
     /**
+     * A bucket as a role's statements name it.
+     *
+     * @param arn        its ARN (a stand-in at its longest, to measure)
+     * @param account    the account that must own it ({@code aws:ResourceAccount}), for a bucket of
+     *     another stack, whose name alone anyone could have taken; {@code null} for one of this stack
+     * @param keys       the KMS keys its objects may be under ({@link BackupBucket#keys}), for a bucket of
+     *     another stack with KMS; {@code null} otherwise
+     * @param keyAlias   the alias that narrows {@code keys} to the bucket's own
+     * @param viaService S3's endpoint in the bucket's region, {@code s3.<region>.<suffix>}
+     */
+    record Target(String arn, String account, String keys, String keyAlias, String viaService) {
+        /** This stack's bucket, or one the stack's account owns already: no condition. */
+        static Target local(String arn) {
+            return new Target(arn, null, null, null, null);
+        }
+
+        /** Another stack's bucket, as a role of {@code stack} names it. */
+        static Target of(software.amazon.awscdk.Stack stack, BackupBucket bucket) {
+            String partition = stack.getPartition();
+            return new Target(bucket.arn(partition), bucket.account(),
+                    bucket.keyAlias() == null ? null : bucket.keys(partition), bucket.keyAlias(),
+                    "s3." + bucket.region() + "." + stack.getUrlSuffix());
+        }
+    }
+
+    /**
+     * A source a role restores from, and the bucket it is in.
+     *
+     * @param name   the source cluster's name
+     * @param prefix its prefix
+     * @param bucket its bucket
+     */
+    record Source(String name, String prefix, Target bucket) {}
+
+    /** One statement before it is given to an identity or to a bucket's policy. */
+    private record Spec(String sid, List<String> actions, List<String> resources, String prefix) {}
+
+    /**
      * The statements of a role's inline policy.
      *
-     * @param bucketArn the bucket's ARN (a stand-in at its longest, to measure)
-     * @param clusters  the role's clusters, in name order
-     * @param sources   the clusters they restore from that are not the role's own, in name order
+     * @param own      the bucket its clusters back up to
+     * @param clusters the role's clusters, in name order
+     * @param sources  the clusters they restore from that are not the role's own, in name order
      */
-    static PolicyDocument document(String bucketArn, List<EksCluster> clusters, List<EksCluster> sources) {
+    static PolicyDocument document(Target own, List<EksCluster> clusters, List<Source> sources) {
         Set<String> sids = new HashSet<>();
         List<PolicyStatement> statements = new ArrayList<>();
-        for (EksCluster c : clusters) {
-            if (c.isRestoreOnly()) {
-                continue;
-            }
-            String sid = sid(sids, "Cluster", c.getName());
-            statements.add(statement(sid + "Objects", VeleroPermissions.S3_OBJECT_ACTIONS,
-                    List.of(bucketArn + "/" + c.getPrefix() + "/*"), null));
-            statements.add(statement(sid + "List", VeleroPermissions.S3_BUCKET_ACTIONS, List.of(bucketArn),
-                    c.getPrefix()));
+        Map<String, String> writes = new java.util.LinkedHashMap<>();
+        clusters.stream().filter(c -> !c.isRestoreOnly()).forEach(c -> writes.put(c.getName(), c.getPrefix()));
+        for (Spec spec : writes(own.arn(), writes, sids)) {
+            statements.add(identity(spec, own));
         }
-        for (EksCluster s : sources) {
-            String sid = sid(sids, "Source", s.getName());
-            String restores = bucketArn + "/" + s.getPrefix() + "/restores/*/";
-            statements.add(statement(sid + "Read", List.of("s3:GetObject"),
-                    List.of(bucketArn + "/" + s.getPrefix() + "/*"), null));
-            statements.add(statement(sid + "List", VeleroPermissions.S3_BUCKET_ACTIONS, List.of(bucketArn),
-                    s.getPrefix()));
-            statements.add(statement(sid + "RestoreLogs", RESTORE_ACTIONS,
-                    RESTORE_OBJECTS.stream().map(o -> restores + o).toList(), null));
+        Set<String> keysOf = new HashSet<>();
+        for (Source s : sources) {
+            for (Spec spec : reads(s.bucket().arn(), Map.of(s.name(), s.prefix()), sids)) {
+                statements.add(identity(spec, s.bucket()));
+            }
+            // A source in another stack's bucket with KMS: its key, by alias, once per bucket.
+            if (s.bucket().keys() != null && keysOf.add(s.bucket().arn())) {
+                statements.add(key(Wiring.unique(sids, "Source" + Wiring.pascal(s.name()) + "Key"), s.bucket()));
+            }
         }
         return PolicyDocument.Builder.create().statements(statements).build();
+    }
+
+    /**
+     * A bucket's KMS key for a role of another stack: through S3 in the bucket's region, for
+     * this bucket's encryption context, on a key of the bucket's account and region that has the
+     * bucket's alias ({@code kms:ResourceAliases}): the key's ARN exists only once that stack is
+     * deployed.
+     */
+    static PolicyStatement key(String sid, Target bucket) {
+        Map<String, Object> conditions = new java.util.LinkedHashMap<>();
+        conditions.put("StringEquals", Map.of("kms:ViaService", bucket.viaService()));
+        conditions.put("StringLike", Map.of(VeleroPermissions.KMS_S3_CONTEXT, List.of(bucket.arn())));
+        conditions.put("ForAnyValue:StringEquals", Map.of("kms:ResourceAliases", List.of(bucket.keyAlias())));
+        return PolicyStatement.Builder.create()
+                .sid(sid)
+                .effect(Effect.ALLOW)
+                .actions(VeleroPermissions.KMS_ACTIONS)
+                .resources(List.of(bucket.keys()))
+                .conditions(conditions)
+                .build();
+    }
+
+    /**
+     * The statements of a bucket's policy that grant a role of another account what its own
+     * identity policy asks for (both are needed across accounts): the same actions, resources and
+     * prefixes, under its account's principal, for exactly its ARN ({@code aws:PrincipalArn}).
+     *
+     * @param bucketArn the bucket's ARN
+     * @param grant     the role and its prefixes
+     * @param sids      the Sids the bucket policy has taken so far
+     */
+    static List<PolicyStatement> grant(String bucketArn, BucketGrant grant, Set<String> sids) {
+        String by = "For" + Wiring.pascal(grant.roleArn().substring(grant.roleArn().lastIndexOf('/') + 1));
+        List<Spec> specs = new ArrayList<>(writes(bucketArn, grant.writes(), new HashSet<>()));
+        specs.addAll(reads(bucketArn, grant.reads(), new HashSet<>()));
+        List<PolicyStatement> statements = new ArrayList<>();
+        for (Spec spec : specs) {
+            PolicyStatement.Builder b = PolicyStatement.Builder.create()
+                    .sid(Wiring.unique(sids, spec.sid() + by))
+                    .effect(Effect.ALLOW)
+                    .principals(List.of(new AccountPrincipal(grant.account())))
+                    .actions(spec.actions())
+                    .resources(spec.resources());
+            Map<String, Object> conditions = new java.util.LinkedHashMap<>();
+            conditions.put("ArnEquals", Map.of("aws:PrincipalArn", grant.roleArn()));
+            if (spec.prefix() != null) {
+                conditions.put("StringLike", Map.of("s3:prefix", List.of(spec.prefix() + "/*")));
+            }
+            statements.add(b.conditions(conditions).build());
+        }
+        return statements;
+    }
+
+    /** Every object action and the listing under each cluster's prefix. */
+    private static List<Spec> writes(String bucketArn, Map<String, String> prefixes, Set<String> sids) {
+        List<Spec> specs = new ArrayList<>();
+        prefixes.forEach((name, prefix) -> {
+            String sid = sid(sids, "Cluster", name);
+            specs.add(new Spec(sid + "Objects", VeleroPermissions.S3_OBJECT_ACTIONS,
+                    List.of(bucketArn + "/" + prefix + "/*"), null));
+            specs.add(new Spec(sid + "List", VeleroPermissions.S3_BUCKET_ACTIONS, List.of(bucketArn), prefix));
+        });
+        return specs;
+    }
+
+    /** Reading each source's prefix, listing it, and writing a restore's own five objects there. */
+    private static List<Spec> reads(String bucketArn, Map<String, String> prefixes, Set<String> sids) {
+        List<Spec> specs = new ArrayList<>();
+        prefixes.forEach((name, prefix) -> {
+            String sid = sid(sids, "Source", name);
+            String restores = bucketArn + "/" + prefix + "/restores/*/";
+            specs.add(new Spec(sid + "Read", List.of("s3:GetObject"), List.of(bucketArn + "/" + prefix + "/*"), null));
+            specs.add(new Spec(sid + "List", VeleroPermissions.S3_BUCKET_ACTIONS, List.of(bucketArn), prefix));
+            specs.add(new Spec(sid + "RestoreLogs", RESTORE_ACTIONS,
+                    RESTORE_OBJECTS.stream().map(o -> restores + o).toList(), null));
+        });
+        return specs;
     }
 
     /** A Sid of {@code kind} and the cluster's name, made unique in the policy by a number if another took it. */
@@ -94,28 +205,42 @@ final class BucketAccess {
         return Wiring.unique(taken, kind + Wiring.pascal(name));
     }
 
-    private static PolicyStatement statement(String sid, List<String> actions, List<String> resources, String prefix) {
+    /** An identity's statement; on another stack's bucket, only while that bucket's account owns it. */
+    private static PolicyStatement identity(Spec spec, Target bucket) {
         PolicyStatement.Builder b = PolicyStatement.Builder.create()
-                .sid(sid)
+                .sid(spec.sid())
                 .effect(Effect.ALLOW)
-                .actions(actions)
-                .resources(resources);
-        if (prefix != null) {
-            b.conditions(Map.of("StringLike", Map.of("s3:prefix", List.of(prefix + "/*"))));
+                .actions(spec.actions())
+                .resources(spec.resources());
+        Map<String, Object> conditions = new java.util.LinkedHashMap<>();
+        if (spec.prefix() != null) {
+            conditions.put("StringLike", Map.of("s3:prefix", List.of(spec.prefix() + "/*")));
+        }
+        if (bucket.account() != null) {
+            conditions.put("StringEquals", Map.of("aws:ResourceAccount", bucket.account()));
+        }
+        if (!conditions.isEmpty()) {
+            b.conditions(conditions);
         }
         return b.build();
     }
 
     /**
-     * The sources of a role's clusters that are not its own backing-up clusters, in name order.
+     * The sources of a role's clusters that are not its own backing-up clusters, in name order:
+     * those of these props in {@code own}, those of other stacks in their own buckets.
      *
      * @param props    the props
      * @param clusters the role's clusters
+     * @param own      this construct's bucket
+     * @param remote   the target of another stack's bucket
      */
-    static List<EksCluster> sources(VeleroBackupProps props, List<EksCluster> clusters) {
-        Map<String, EksCluster> out = new TreeMap<>();
+    static List<Source> sources(VeleroBackupProps props, List<EksCluster> clusters, Target own,
+            java.util.function.Function<BackupBucket, Target> remote) {
+        Map<String, Source> out = new TreeMap<>();
         for (EksCluster c : clusters) {
-            props.sourcesOf(c).forEach(s -> out.put(s.getName(), s));
+            props.sourcesOf(c).forEach(s -> out.put(s.getName(), new Source(s.getName(), s.getPrefix(), own)));
+            props.remoteSourcesOf(c).forEach(s -> out.put(s.name(), new Source(s.name(), s.prefix(),
+                    remote.apply(s.bucket()))));
         }
         clusters.stream().filter(c -> !c.isRestoreOnly()).forEach(c -> out.remove(c.getName()));
         return List.copyOf(out.values());

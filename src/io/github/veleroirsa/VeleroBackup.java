@@ -107,23 +107,36 @@ public class VeleroBackup extends Construct {
         }
         props.getClustersByRole().forEach((name, clusters) ->
                 trusted.put(name, new TrustedRole(name, clusters, props, providerArns, clusterArns)));
-        TrustedRole.checkSizes(stack, trusted.values());
+        if (!trusted.isEmpty()) {
+            TrustedRole.checkSizes(stack, trusted.values());
+        }
 
         BackupStore store = BackupStore.create(this, props);
         this.bucket = store.bucket();
         this.encryptionKey = store.key();
-        this.policy = VeleroPolicy.create(this, props, bucket, encryptionKey, props.getExistingBucket() == null);
+        boolean anyCluster = !props.getClusters().isEmpty();
+        boolean bucketCreated = props.getExistingBucket() == null && props.getRemoteBucket() == null;
+        this.policy = anyCluster ? VeleroPolicy.create(this, props, bucket, encryptionKey, bucketCreated) : null;
         boolean perCluster = props.getIsolation() == Isolation.PER_CLUSTER;
-        this.snapshotPolicy = perCluster && props.isEbsSnapshots() ? VeleroPolicy.snapshots(this) : null;
+        this.snapshotPolicy = anyCluster && perCluster && props.isEbsSnapshots() ? VeleroPolicy.snapshots(this) : null;
         // Each role's prefixes, measured with the bucket's ARN at its longest before any role exists.
         Map<String, PolicyDocument> bucketAccess = new LinkedHashMap<>();
         if (perCluster) {
-            String longestBucketArn = "arn:" + TrustPolicySize.LONGEST_PARTITION + ":s3:::" + longestBucketName();
+            BackupBucket remote = props.getRemoteBucket();
+            BucketAccess.Target own = remote != null ? BucketAccess.Target.of(stack, remote)
+                    : BucketAccess.Target.local(bucket.getBucketArn());
+            BucketAccess.Target longest = remote != null ? own : BucketAccess.Target.local(
+                    "arn:" + TrustPolicySize.LONGEST_PARTITION + ":s3:::" + longestBucketName());
             props.getClustersByRole().forEach((name, clusters) -> {
-                List<EksCluster> sources = BucketAccess.sources(props, clusters);
-                checkInlineSize(name, BucketAccess.document(longestBucketArn, clusters, sources));
-                bucketAccess.put(name, BucketAccess.document(bucket.getBucketArn(), clusters, sources));
+                checkInlineSize(name, BucketAccess.document(longest, clusters, BucketAccess.sources(props, clusters,
+                        longest, b -> BucketAccess.Target.of(stack, b))));
+                bucketAccess.put(name, BucketAccess.document(own, clusters, BucketAccess.sources(props, clusters, own,
+                        b -> BucketAccess.Target.of(stack, b))));
             });
+        }
+        if (!props.getBucketGrants().isEmpty()) {
+            BucketGrants.apply(this, (software.amazon.awscdk.services.s3.Bucket) bucket, encryptionKey,
+                    props.getBucketGrants());
         }
 
         Map<String, OidcProviderNative> created = new LinkedHashMap<>();
@@ -156,7 +169,8 @@ public class VeleroBackup extends Construct {
                     bucketAccess.get(name), boundary, this::issuerConditions);
             if (bucketAccess.containsKey(name)) {
                 VeleroPolicy.exemptBucketAccess((software.amazon.awscdk.CfnResource) role.getNode().getDefaultChild(),
-                        bucket, props.getExistingBucket() == null);
+                        bucket, bucketCreated, props.getClustersByRole().get(name).stream()
+                                .flatMap(c -> props.remoteSourcesOf(c).stream()).map(BackupSource::bucket).distinct().toList());
             }
             trustPolicies.put(name, role.getAssumeRolePolicy());
             statementCounts.put(name, e.getValue().statementCount());
@@ -284,6 +298,9 @@ public class VeleroBackup extends Construct {
     /** The bucket's name at its longest: as given, or IAM's 63 characters while it is a token. */
     private String longestBucketName() {
         String name = bucket.getBucketName();
+        if (props.getRemoteBucket() != null) {
+            return props.getRemoteBucket().bucketName();
+        }
         return props.getBucketName() != null && !Rules.unresolved(props.getBucketName()) ? props.getBucketName()
                 : props.getExistingBucket() != null && !Rules.unresolved(name) ? name : "x".repeat(63);
     }
@@ -317,14 +334,27 @@ public class VeleroBackup extends Construct {
         for (int i = 0; i < clusters.size(); i++) {
             EksCluster c = clusters.get(i);
             String region = regionOf(c);
-            List<EksCluster> sources = props.sourcesOf(c);
-            for (int j = 0; j < sources.size(); j++) {
-                EksCluster source = sources.get(j);
-                String from = regionOf(source);
+            for (int j = 0; j < c.getRestoresFrom().size(); j++) {
+                String sourceName = c.getRestoresFrom().get(j);
+                EksCluster local = props.getClusters().stream().filter(x -> x.getName().equals(sourceName)).findFirst()
+                        .orElse(null);
+                BackupSource remote = local != null ? null : props.remoteSourcesOf(c).stream()
+                        .filter(x -> x.name().equals(sourceName)).findFirst().orElseThrow();
+                String from = local != null ? regionOf(local) : remote.region();
+                String account = Rules.unresolved(stack.getAccount()) ? null : stack.getAccount();
+                if (remote != null && account != null && !remote.account().equals(account)) {
+                    throw new InvalidInputException("clusters[" + i + "].restoresFrom[" + j + "]", "cluster "
+                            + InvalidInputException.quote(c.getName()) + " in account " + account + " restores from"
+                            + " cluster " + InvalidInputException.quote(sourceName) + " in account " + remote.account()
+                            + ", whose volumes are backed up as EBS snapshots, which stay in account "
+                            + remote.account() + " (expected its volumes' data in the bucket: ebsSnapshots false for"
+                            + " file-system backups only, or snapshotMoveData true for CSI snapshot data movement;"
+                            + " or a source in account " + account + ")");
+                }
                 if (region != null && from != null && !region.equals(from)) {
                     throw new InvalidInputException("clusters[" + i + "].restoresFrom[" + j + "]", "cluster "
                             + InvalidInputException.quote(c.getName()) + " in " + region + " restores from cluster "
-                            + InvalidInputException.quote(source.getName()) + " in " + from + ", whose volumes are"
+                            + InvalidInputException.quote(sourceName) + " in " + from + ", whose volumes are"
                             + " backed up as EBS snapshots, which stay in " + from + " (expected its volumes' data in"
                             + " the bucket: ebsSnapshots false for file-system backups only, or snapshotMoveData"
                             + " true for CSI snapshot data movement; or a source in " + region + ")");
@@ -406,7 +436,7 @@ public class VeleroBackup extends Construct {
                     + " (expected one of the EksCluster values given to its props)");
         }
         String stackRegion = stack.getRegion();
-        return wiring(cluster, bucket.getBucketName(), stackRegion,
+        return wiring(cluster, bucket.getBucketName(), bucketRegion(),
                 cluster.getRegion() != null ? cluster.getRegion() : stackRegion,
                 wiringRoleArns.get(cluster.getName()));
     }
@@ -441,9 +471,17 @@ public class VeleroBackup extends Construct {
         boolean perCluster = props.getIsolation() == Isolation.PER_CLUSTER;
         VeleroWiring.BackupLocation own = cluster.isRestoreOnly() ? null : new VeleroWiring.BackupLocation(
                 VeleroBackupProps.DEFAULT_LOCATION, bucketName, bucketRegion, perCluster ? cluster.getPrefix() : null);
-        List<VeleroWiring.BackupLocation> sources = props.sourcesOf(cluster).stream()
-                .map(s -> new VeleroWiring.BackupLocation(VeleroBackupProps.locationName(s.getName()), bucketName,
-                        bucketRegion, s.getPrefix())).toList();
+        List<VeleroWiring.BackupLocation> sources = new ArrayList<>();
+        List<EksCluster> local = props.sourcesOf(cluster);
+        List<BackupSource> remote = props.remoteSourcesOf(cluster);
+        for (String name : cluster.getRestoresFrom()) {
+            String location = VeleroBackupProps.locationName(name);
+            local.stream().filter(s -> s.getName().equals(name)).findFirst().ifPresent(s -> sources.add(
+                    new VeleroWiring.BackupLocation(location, bucketName, bucketRegion, s.getPrefix())));
+            // Another stack's source: its own bucket, in its own region.
+            remote.stream().filter(s -> s.name().equals(name)).findFirst().ifPresent(s -> sources.add(
+                    new VeleroWiring.BackupLocation(location, s.bucket().bucketName(), s.bucket().region(), s.prefix())));
+        }
         return new VeleroWiring(own, sources, props.isEbsSnapshots() ? clusterRegion : null,
                 irsa ? roleArn : null, server.namespace(), server.name(), props.getVeleroPluginImage(),
                 props.isFileSystemBackups(), props.isSnapshotMoveData());
@@ -483,15 +521,21 @@ public class VeleroBackup extends Construct {
         String stackRegion = stack.getRegion();
         Map<EksCluster, VeleroWiring> wirings = new LinkedHashMap<>();
         for (EksCluster c : clustersByName) {
-            wirings.put(c, wiring(c, bucketName, stackRegion, c.getRegion() != null ? c.getRegion() : stackRegion,
+            wirings.put(c, wiring(c, bucketName, bucketRegion(), c.getRegion() != null ? c.getRegion() : stackRegion,
                     wiringRoleArns.get(c.getName())));
         }
         String longestRoleArn = "arn:" + TrustPolicySize.LONGEST_PARTITION + ":iam::123456789012:role"
                 + (props.getRolePath() == null ? "/" : props.getRolePath()) + "x".repeat(64);
         String longestBucket = longestBucketName();
         String longestRegion = Rules.unresolved(stackRegion) ? TrustPolicySize.longestRegion() : stackRegion;
-        return new Wiring(this, wirings, c -> wiring(c, longestBucket, longestRegion,
+        String longestBucketRegion = props.getRemoteBucket() != null ? bucketRegion() : longestRegion;
+        return new Wiring(this, wirings, c -> wiring(c, longestBucket, longestBucketRegion,
                 c.getRegion() != null ? c.getRegion() : longestRegion, longestRoleArn)).byCluster();
+    }
+
+    /** The bucket's region: another stack's bucket's own, else the stack's. */
+    private String bucketRegion() {
+        return props.getRemoteBucket() != null ? props.getRemoteBucket().region() : stack.getRegion();
     }
 
     /** {@return the backup bucket} */

@@ -50,6 +50,10 @@ public final class VeleroBackupProps {
     /** The clusters by name, for their sources. */
     private final Map<String, EksCluster> byName = new HashMap<>();
     private final boolean snapshotMoveData;
+    private final BackupBucket remoteBucket;
+    /** The sources of other stacks, by name. */
+    private final Map<String, BackupSource> remoteSources = new java.util.LinkedHashMap<>();
+    private final List<BucketGrant> bucketGrants;
     /** Each role's clusters, by role name ({@link #DEFAULT_ROLE} for the shared role), in name order. */
     private final Map<String, List<EksCluster>> clustersByRole;
 
@@ -62,7 +66,8 @@ public final class VeleroBackupProps {
     private VeleroBackupProps(Builder b) {
         this.identity = b.identity == null ? WorkloadIdentity.IRSA : b.identity;
         this.podIdentityPinning = b.podIdentityPinning == null || b.podIdentityPinning;
-        this.clusters = checkClusters(b.clusters, identity, podIdentityPinning);
+        this.bucketGrants = b.bucketGrants == null ? List.of() : List.copyOf(b.bucketGrants);
+        this.clusters = checkClusters(b.clusters, identity, podIdentityPinning, !bucketGrants.isEmpty());
         this.bucketName = b.bucketName == null || Rules.unresolved(b.bucketName)
                 ? b.bucketName
                 : Rules.bucketName("bucketName", b.bucketName);
@@ -108,6 +113,14 @@ public final class VeleroBackupProps {
                         + " apply to it (expected that key given, or no encryption)");
             }
         }
+        this.remoteBucket = b.remoteBucket;
+        if (remoteBucket != null) {
+            checkRemoteBucket(b);
+        }
+        if (!bucketGrants.isEmpty() && existingBucket != null) {
+            throw new InvalidInputException("bucketGrants", bucketGrants.size() + " grants are given with existingBucket"
+                    + " (expected a bucket this construct creates: velero-irsa changes nothing on an existing bucket)");
+        }
         this.ebsSnapshots = b.ebsSnapshots == null || b.ebsSnapshots;
         this.fileSystemBackups = b.fileSystemBackups == null ? !ebsSnapshots : b.fileSystemBackups;
         List<IKey> keys = b.ebsKmsKeys == null ? List.of() : b.ebsKmsKeys;
@@ -139,6 +152,18 @@ public final class VeleroBackupProps {
         this.isolation = b.isolation == null ? Isolation.PER_CLUSTER : b.isolation;
         this.snapshotMoveData = Boolean.TRUE.equals(b.snapshotMoveData);
         clusters.forEach(c -> byName.put(c.getName(), c));
+        List<BackupSource> remote = b.remoteSources == null ? List.of() : b.remoteSources;
+        for (int i = 0; i < remote.size(); i++) {
+            BackupSource source = Rules.required("remoteSources[" + i + "]", remote.get(i));
+            if (byName.containsKey(source.name()) || remoteSources.putIfAbsent(source.name(), source) != null) {
+                throw new InvalidInputException("remoteSources[" + i + "].name", quote(source.name()) + " is the name of"
+                        + " another cluster or source too (expected unique cluster names across the fleet)");
+            }
+        }
+        if (isolation == Isolation.SHARED && (!remoteSources.isEmpty() || remoteBucket != null || !bucketGrants.isEmpty())) {
+            throw new InvalidInputException("isolation", "SHARED with a bucket or sources of another stack (expected"
+                    + " PER_CLUSTER, the default: another account's bucket policy grants each role its own prefixes)");
+        }
         checkIsolation();
         if (roleName != null && !Rules.unresolved(roleName)) {
             for (String role : clustersByRole.keySet()) {
@@ -184,11 +209,11 @@ public final class VeleroBackupProps {
                 String source = c.getRestoresFrom().get(j);
                 String field = at + "restoresFrom[" + j + "]";
                 Integer s = index.get(source);
-                if (s == null) {
+                if (s == null && !remoteSources.containsKey(source)) {
                     throw new InvalidInputException(field, quote(source) + " is not one of the clusters (expected"
                             + " the name of a cluster listed here)");
                 }
-                if (clusters.get(s).isRestoreOnly()) {
+                if (s != null && clusters.get(s).isRestoreOnly()) {
                     throw new InvalidInputException(field, quote(source) + " is a restore-only cluster, with no"
                             + " backups of its own (expected a cluster that backs up)");
                 }
@@ -268,7 +293,62 @@ public final class VeleroBackupProps {
      * @return its sources, in the order given
      */
     public List<EksCluster> sourcesOf(EksCluster cluster) {
-        return cluster.getRestoresFrom().stream().map(byName::get).toList();
+        return cluster.getRestoresFrom().stream().filter(byName::containsKey).map(byName::get).toList();
+    }
+
+    /**
+     * The sources of another stack a cluster restores from.
+     *
+     * @param cluster one of these props' clusters
+     * @return its sources that are {@link #getRemoteSources() remote}, in the order given
+     */
+    public List<BackupSource> remoteSourcesOf(EksCluster cluster) {
+        return cluster.getRestoresFrom().stream().filter(remoteSources::containsKey).map(remoteSources::get).toList();
+    }
+
+    /** {@return the clusters of other stacks that these clusters may restore from, in the order given} */
+    public List<BackupSource> getRemoteSources() {
+        return List.copyOf(remoteSources.values());
+    }
+
+    /** {@return the bucket of another stack that these clusters back up to, or {@code null}} */
+    public BackupBucket getRemoteBucket() {
+        return remoteBucket;
+    }
+
+    /** {@return the roles of other accounts granted their prefixes in the bucket this construct creates} */
+    public List<BucketGrant> getBucketGrants() {
+        return bucketGrants;
+    }
+
+    /** A bucket of another stack: nothing of this construct's own bucket applies, and KMS goes by its key's alias. */
+    private void checkRemoteBucket(Builder b) {
+        String notWith = " does not apply to a bucket of another stack (expected it left out with remoteBucket:"
+                + " that stack makes the bucket)";
+        if (b.existingBucket != null) {
+            throw new InvalidInputException("existingBucket", "it is given with remoteBucket (expected one of the two)");
+        }
+        if (b.bucketName != null) {
+            throw new InvalidInputException("bucketName", quote(b.bucketName) + notWith);
+        }
+        if (b.accessLogsBucket != null) {
+            throw new InvalidInputException("accessLogsBucket", "it" + notWith);
+        }
+        if (b.noncurrentVersionExpiration != null) {
+            throw new InvalidInputException("noncurrentVersionExpiration", "it" + notWith);
+        }
+        if (b.encryptionKey != null) {
+            throw new InvalidInputException("encryptionKey", "it" + notWith + "; its key is named by remoteBucket's keyAlias");
+        }
+        if (b.bucketGrants != null && !b.bucketGrants.isEmpty()) {
+            throw new InvalidInputException("bucketGrants", "they" + notWith);
+        }
+        if ((b.encryption == BackupEncryption.KMS) != (remoteBucket.keyAlias() != null)) {
+            throw new InvalidInputException("encryption", String.valueOf(b.encryption == null ? BackupEncryption.S3_MANAGED
+                    : b.encryption) + " does not match remoteBucket, " + (remoteBucket.keyAlias() == null
+                    ? "which names no key" : "which names key " + quote(remoteBucket.keyAlias())) + " (expected KMS"
+                    + " exactly when the bucket's key alias is given)");
+        }
     }
 
     /** The role a cluster uses: the one it names, else its own or the shared one by {@link #getRoleLayout()}. */
@@ -361,10 +441,11 @@ public final class VeleroBackupProps {
     }
 
     private static List<EksCluster> checkClusters(List<EksCluster> given, WorkloadIdentity identity,
-            boolean pinning) {
+            boolean pinning, boolean granted) {
         List<EksCluster> clusters = Rules.required("clusters", given);
-        if (clusters.isEmpty()) {
-            throw new InvalidInputException("clusters", "[] is empty (expected at least one cluster)");
+        if (clusters.isEmpty() && !granted) {
+            throw new InvalidInputException("clusters", "[] is empty (expected at least one cluster, or bucketGrants for"
+                    + " a bucket that only other accounts' roles use)");
         }
         Map<String, Integer> names = new HashMap<>();
         Map<String, Integer> issuers = new HashMap<>();
@@ -551,8 +632,53 @@ public final class VeleroBackupProps {
         private RoleLayout roleLayout;
         private Isolation isolation;
         private Boolean snapshotMoveData;
+        private BackupBucket remoteBucket;
+        private List<BackupSource> remoteSources;
+        private List<BucketGrant> bucketGrants;
 
         private Builder() {}
+
+        /**
+         * A bucket that another stack of the fleet holds (another account's, for a central backup
+         * account) instead of one this construct creates: the roles get their prefixes there, in
+         * their identity policies; that stack's bucket policy grants them the same
+         * ({@link #bucketGrants}). Needs {@link Isolation#PER_CLUSTER}; excludes the bucket's own
+         * options.
+         *
+         * @param remoteBucket the bucket, by name, account, region and key alias
+         * @return this builder
+         */
+        public Builder remoteBucket(BackupBucket remoteBucket) {
+            this.remoteBucket = remoteBucket;
+            return this;
+        }
+
+        /**
+         * Clusters of other stacks (accounts, regions) that these clusters may name in
+         * {@link EksCluster.Builder#restoresFrom}: each restoring role reads the source's prefix
+         * in the source's bucket and gets a {@code ReadOnly} location on it.
+         *
+         * @param remoteSources the sources, with unique names that are not these clusters'
+         * @return this builder
+         */
+        public Builder remoteSources(List<BackupSource> remoteSources) {
+            this.remoteSources = remoteSources;
+            return this;
+        }
+
+        /**
+         * Roles of other accounts granted prefixes in the bucket this construct creates, in its
+         * bucket policy and (with KMS) its key policy: the other half of cross-account access,
+         * whose identity half each role's own stack holds. With grants, {@code clusters} may be
+         * empty: a bucket that only other accounts' roles use.
+         *
+         * @param bucketGrants the roles and their prefixes
+         * @return this builder
+         */
+        public Builder bucketGrants(List<BucketGrant> bucketGrants) {
+            this.bucketGrants = bucketGrants;
+            return this;
+        }
 
         /**
          * Where each cluster's backups live in the bucket, and so what its role reaches: under a

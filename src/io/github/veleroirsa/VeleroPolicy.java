@@ -113,6 +113,11 @@ final class VeleroPolicy {
             statements.add(allow("VeleroBackupBucket", VeleroPermissions.S3_BUCKET_ACTIONS,
                     List.of(bucketArn)));
         }
+        BackupBucket remote = props.getRemoteBucket();
+        if (remote != null && remote.keyAlias() != null) {
+            statements.add(BucketAccess.key("VeleroBackupKey", BucketAccess.Target.of(stack, remote)));
+            exemptions.add(keyExemption(List.of(keysFinding(remote))));
+        }
         if (keyArn != null) {
             // Only through S3 in the bucket's region, and only for this bucket: with an S3 Bucket Key
             // (the created bucket has one) the encryption context is the bucket's ARN, else an object's.
@@ -209,16 +214,38 @@ final class VeleroPolicy {
      * The finding a role's inline policy ({@link BucketAccess}) is accepted for: object ARNs under
      * its prefixes, which end in {@code *}.
      */
-    static void exemptBucketAccess(CfnResource role, IBucket bucket, boolean bucketCreated) {
+    static void exemptBucketAccess(CfnResource role, IBucket bucket, boolean bucketCreated, List<BackupBucket> sourceBuckets) {
         Stack stack = Stack.of(role);
         String arn = bucketCreated
                 ? "<" + stack.getLogicalId((CfnElement) bucket.getNode().getDefaultChild()) + "\\.Arn>"
                 : "arn:" + PARTITION + ":s3:::" + bucket.getBucketName().replace(".", "\\.");
-        Exemptions.apply(role, List.of(new Exemption("AwsSolutions-IAM5", List.of(
-                regex("/^Resource::" + arn + "\\/.+\\*.*$/")), null,
+        List<Exemption> exemptions = new ArrayList<>();
+        List<Object> objects = new ArrayList<>(List.of(regex("/^Resource::" + arn + "\\/.+\\*.*$/")));
+        for (BackupBucket b : sourceBuckets) {
+            objects.add(regex("/^Resource::arn:" + PARTITION + ":s3:::" + b.bucketName().replace(".", "\\.") + "\\/.+\\*.*$/"));
+        }
+        exemptions.add(new Exemption("AwsSolutions-IAM5", objects, null,
                 "Velero writes backups under object keys it names at run time; the role reaches only the objects"
                         + " under its clusters' prefixes, and under its sources' prefixes reads and writes only"
-                        + " the five objects a restore writes.")));
+                        + " the five objects a restore writes."));
+        List<Object> keys = sourceBuckets.stream().filter(b -> b.keyAlias() != null).map(VeleroPolicy::keysFinding).toList();
+        if (!keys.isEmpty()) {
+            exemptions.add(keyExemption(keys));
+        }
+        Exemptions.apply(role, exemptions);
+    }
+
+    /** How cdk-nag names the keys of another stack's bucket, of its account and region. */
+    private static Object keysFinding(BackupBucket b) {
+        return regex("/^Resource::arn:" + PARTITION + ":kms:" + b.region() + ":" + b.account() + ":key\\/\\*$/");
+    }
+
+    /** The keys of another stack's bucket: known by alias, since their ARNs exist only once it is deployed. */
+    private static Exemption keyExemption(List<Object> findings) {
+        return new Exemption("AwsSolutions-IAM5", findings, null,
+                "The bucket's KMS key is in another account or region and its ARN exists only once that stack is"
+                        + " deployed: the statement allows only the key with the bucket's alias (kms:ResourceAliases),"
+                        + " only through S3 in the bucket's region, and only for this bucket's encryption context.");
     }
 
     private static Map<String, String> regex(String regex) {

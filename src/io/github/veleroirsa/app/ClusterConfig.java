@@ -19,11 +19,12 @@ import java.util.List;
  * @param prefix          the cluster's prefix in the bucket (default: its name)
  * @param restoresFrom    names of the clusters whose backups it may restore
  * @param restoreOnly     true for a cluster that only restores
+ * @param account         the 12-digit AWS account the cluster runs in: a stack per account and region
  */
 public record ClusterConfig(
         String name, String oidcIssuer, String oidcProviderArn, String clusterName, String region, String role, String namespace,
         String serviceAccount, List<ServiceAccountConfig> serviceAccounts, Boolean nonEksIssuer, String prefix,
-        List<String> restoresFrom, Boolean restoreOnly) {
+        List<String> restoresFrom, Boolean restoreOnly, String account) {
 
     public ClusterConfig {
         if (name == null) {

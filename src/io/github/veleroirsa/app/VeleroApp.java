@@ -4,6 +4,8 @@ import io.github.veleroirsa.InvalidInputException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.DefaultStackSynthesizer;
 import software.amazon.awscdk.Environment;
@@ -45,27 +47,12 @@ public final class VeleroApp {
      *     one line, with no template written
      */
     public static int run(App app, String account, String region, boolean byCli, PrintStream err) {
-        VeleroStack stack;
+        List<VeleroStack> stacks = new ArrayList<>();
         String note;
         try {
             VeleroConfig config = ConfigLoader.load(app.getNode());
             note = ConfigLoader.sourceNote(app.getNode());
-            StackProps.Builder props = StackProps.builder()
-                    .description("Velero on EKS: backup bucket, Velero policy and the role Velero assumes"
-                            + " (velero-irsa)");
-            if (config.unindented()) {
-                props.suppressTemplateIndentation(true);
-            }
-            if (config.portable()) {
-                // One template for every account: no environment, no bootstrap parameter or rule,
-                // no CDK metadata resource.
-                props.synthesizer(DefaultStackSynthesizer.Builder.create()
-                                .generateBootstrapVersionRule(false).build())
-                        .analyticsReporting(false);
-            } else if (account != null) {
-                props.env(Environment.builder().account(account).region(region).build());
-            }
-            stack = new VeleroStack(app, config.stackNameOrDefault(), props.build(), config);
+            stacks.addAll(stacks(app, config, account, region));
         } catch (InvalidInputException e) {
             err.println("velero-irsa: invalid configuration (" + ConfigLoader.source(app.getNode()) + "): "
                     + e.getMessage());
@@ -89,14 +76,15 @@ public final class VeleroApp {
                     return 1;
                 }
             }
-            if (!stack.getPendingLookups().isEmpty()) {
+            List<String> pending = stacks.stream().flatMap(st -> st.getPendingLookups().stream()).toList();
+            if (!pending.isEmpty()) {
                 if (!byCli) {
                     // Nobody will answer the lookups: leave no template of placeholders behind.
                     for (CloudFormationStackArtifact artifact : assembly.getStacks()) {
                         Files.deleteIfExists(Path.of(artifact.getTemplateFullPath()));
                     }
                     err.println("velero-irsa: lookups not answered (" + ConfigLoader.source(app.getNode()) + "): "
-                            + stack.getPendingLookups().get(0) + " (expected cdk synth, which looks it up with AWS"
+                            + pending.get(0) + " (expected cdk synth, which looks it up with AWS"
                             + " credentials and keeps the answer in cdk.context.json; or the value itself: each cluster's"
                             + " oidcIssuer, kmsKeyArn)");
                     return 1;
@@ -116,6 +104,41 @@ public final class VeleroApp {
             err.println(note);
         }
         return 0;
+    }
+
+    /**
+     * The app's stacks: one, or with clusters in accounts one per account and region
+     * ({@link FleetPlan}), each pinned to its environment.
+     */
+    private static List<VeleroStack> stacks(App app, VeleroConfig config, String account, String region) {
+        FleetPlan plan = FleetPlan.of(config);
+        if (plan != null) {
+            List<VeleroStack> stacks = new ArrayList<>();
+            for (FleetPlan.Place place : plan.stacks()) {
+                stacks.add(new VeleroStack(app, plan.stackName(place), StackProps.builder()
+                        .description("Velero on EKS, account " + place.account() + " in " + place.region()
+                                + ": backup buckets, Velero policies and the roles Velero assumes (velero-irsa)")
+                        .env(Environment.builder().account(place.account()).region(place.region()).build())
+                        .suppressTemplateIndentation(plan.configAt(place).unindented() ? true : null)
+                        .build(), config, plan, place));
+            }
+            return stacks;
+        }
+        StackProps.Builder props = StackProps.builder()
+                .description("Velero on EKS: backup bucket, Velero policy and the role Velero assumes (velero-irsa)");
+        if (config.unindented()) {
+            props.suppressTemplateIndentation(true);
+        }
+        if (config.portable()) {
+            // One template for every account: no environment, no bootstrap parameter or rule,
+            // no CDK metadata resource.
+            props.synthesizer(DefaultStackSynthesizer.Builder.create()
+                            .generateBootstrapVersionRule(false).build())
+                    .analyticsReporting(false);
+        } else if (account != null) {
+            props.env(Environment.builder().account(account).region(region).build());
+        }
+        return List.of(new VeleroStack(app, config.stackNameOrDefault(), props.build(), config));
     }
 
     /** An exception's message on one line: jsii's carry the JavaScript stack after a line break. */

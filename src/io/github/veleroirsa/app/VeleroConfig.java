@@ -30,6 +30,7 @@ import software.constructs.Construct;
  */
 public record VeleroConfig(
         String stackName,
+        String backupAccount,
         Synthesizer synthesizer,
         WorkloadIdentity identity,
         RoleLayout roles,
@@ -126,6 +127,18 @@ public record VeleroConfig(
             "accessLogsBucket", "accessLogsBucketName",
             "ebsKmsKeys", "ebsKmsKeyArns");
 
+    /**
+     * This configuration with only some of its clusters: those of one stack of a fleet
+     * ({@link FleetPlan}).
+     */
+    VeleroConfig withClusters(List<ClusterConfig> some) {
+        return new VeleroConfig(stackName, backupAccount, synthesizer, identity, roles, isolation, snapshotMoveData,
+                podIdentityPinning, bucketName, existingBucketName, encryption, kmsKeyArn, kmsKeyAlias,
+                noncurrentVersionExpirationDays, accessLogsBucketName, ebsSnapshots, fileSystemBackups, ebsKmsKeyArns,
+                namespace, serviceAccount, roleName, rolePath, permissionsBoundaryArn, maxSessionDurationSeconds,
+                maxTrustPolicyLength, tags, veleroPluginImage, verifyIssuers, some);
+    }
+
     /** The stack name to use. */
     public String stackNameOrDefault() {
         return stackName == null ? DEFAULT_STACK_NAME : stackName;
@@ -153,6 +166,16 @@ public record VeleroConfig(
      * or the one {@link IssuerLookup} found by its {@code clusterName} ({@code null} for none).
      */
     VeleroBackupProps toBackupProps(Construct scope, List<String> issuers) {
+        return toBackupProps(scope, issuers, b -> { });
+    }
+
+    /**
+     * As {@link #toBackupProps(Construct, List)}, with {@code more} setting what a stack of a
+     * fleet adds (its bucket's name, another stack's bucket, sources and grants) before the props
+     * are built and checked.
+     */
+    VeleroBackupProps toBackupProps(Construct scope, List<String> issuers,
+            java.util.function.Consumer<VeleroBackupProps.Builder> more) {
         List<EksCluster> eksClusters = new ArrayList<>(clusters.size());
         for (int i = 0; i < clusters.size(); i++) {
             eksClusters.add(toEksCluster(i, clusters.get(i), issuers.get(i)));
@@ -202,6 +225,7 @@ public record VeleroConfig(
             }
             props.ebsKmsKeys(keys);
         }
+        more.accept(props);
         try {
             return props.build();
         } catch (InvalidInputException e) {

@@ -30,7 +30,39 @@ public class VeleroStack extends Stack {
     public static final int MAX_RESOURCES = 500;
 
     public VeleroStack(Construct scope, String id, StackProps props, VeleroConfig config) {
+        this(scope, id, props, config, null, null);
+    }
+
+    /**
+     * One stack of a fleet: the clusters of one account and region, with their bucket or the
+     * backup account's, and, in the backup account, the buckets of the other accounts' clusters
+     * in its region.
+     *
+     * @param plan  the plan of the whole configuration, or {@code null} for a single stack
+     * @param place this stack's account and region in it
+     */
+    VeleroStack(Construct scope, String id, StackProps props, VeleroConfig whole, FleetPlan plan, FleetPlan.Place place) {
         super(scope, id, props);
+        VeleroConfig config = plan == null ? whole : plan.configAt(place);
+        try {
+            this.backup = build(config, plan, place);
+        } catch (InvalidInputException e) {
+            throw plan == null ? e : plan.renumber(place, e);
+        }
+        this.pendingLookups = plan == null ? lookups : lookups.stream().map(m -> plan.renumber(place, m)).toList();
+        if (plan != null) {
+            holdBuckets(whole, plan, place);
+        }
+        checkResources(plan == null ? null : id, config.clusters().size());
+    }
+
+    /** The lookups not answered yet, as {@link #build} leaves them. */
+    private List<String> lookups = List.of();
+
+    private VeleroBackup build(VeleroConfig config, FleetPlan plan, FleetPlan.Place place) {
+        if (config.clusters().isEmpty()) {
+            return null; // the backup account's stack in a region where it has no clusters of its own
+        }
 
         // Issuers named by clusterName, and a key by its alias, are looked up in the stack's
         // (known) account; a portable template has none.
@@ -40,7 +72,11 @@ public class VeleroStack extends Stack {
                     + " is looked up", "kmsKeyArn instead");
         }
         IssuerLookup.Result issuers = IssuerLookup.resolve(this, config, canLookUp);
-        VeleroBackupProps built = config.toBackupProps(this, issuers.issuers());
+        VeleroBackupProps built = config.toBackupProps(this, issuers.issuers(), b -> {
+            if (plan != null) {
+                plan.addTo(place, b);
+            }
+        });
         List<String> unanswered = new java.util.ArrayList<>(issuers.unanswered());
         List<String> pendingNames = new java.util.ArrayList<>(issuers.pending());
         if (config.kmsKeyAlias() != null && keyNotLookedUp(config.kmsKeyAlias())) {
@@ -49,7 +85,7 @@ public class VeleroStack extends Stack {
                     + getAccount() + ", region " + getRegion() + " is not looked up yet");
             pendingNames.add("key " + config.kmsKeyAlias());
         }
-        this.pendingLookups = List.copyOf(unanswered);
+        this.lookups = List.copyOf(unanswered);
         if (!pendingNames.isEmpty()) {
             // The first pass, before the CDK CLI has answered the lookups: placeholder issuers. The
             // CLI synthesizes again with the answers; should it fail to, the template it leaves
@@ -67,19 +103,16 @@ public class VeleroStack extends Stack {
             CfnOutput.Builder.create(this, "IssuersNotLookedUpOutput").description(why)
                     .value(Fn.ref(NOT_LOOKED_UP)).build();
         }
+        VeleroBackup backup;
         try {
-            this.backup = new VeleroBackup(this, "Velero", built);
+            backup = new VeleroBackup(this, "Velero", built);
         } catch (InvalidInputException e) {
             // In the configuration's words: the construct's ebsKmsKeys are its ebsKmsKeyArns.
             throw config.inConfigTerms(e);
         }
-        // Counted with the metadata resource the CDK adds at synthesis.
-        long resources = 1 + getNode().findAll().stream().filter(c -> c instanceof software.amazon.awscdk.CfnResource).count();
-        if (resources > MAX_RESOURCES) {
-            throw new InvalidInputException("clusters", built.getClusters().size() + " clusters"
-                    + " make " + resources + " resources, over CloudFormation's limit of " + MAX_RESOURCES + " per"
-                    + " stack (expected fewer clusters per stack: split the list across configurations with their"
-                    + " own stackName)");
+        if (plan != null && backup.getEncryptionKey() instanceof software.amazon.awscdk.services.kms.Key key) {
+            // Other accounts' roles know the key by this alias: its ARN exists only once deployed.
+            key.addAlias(plan.keyAlias(place));
         }
 
         output("BucketName", "The S3 bucket of Velero's backup storage location", backup.getBucket().getBucketName());
@@ -103,6 +136,53 @@ public class VeleroStack extends Stack {
         List<String> problems = backup.getNode().findChild("Wiring").getNode().validate();
         if (!problems.isEmpty()) {
             throw new InvalidInputException("clusters", problems.get(0));
+        }
+        return backup;
+    }
+
+    /**
+     * In the backup account's stack of a region: the bucket (and key) of each other account's
+     * clusters there, granting exactly their roles, and the roles that restore from them, their
+     * prefixes.
+     */
+    private void holdBuckets(VeleroConfig whole, FleetPlan plan, FleetPlan.Place place) {
+        for (FleetPlan.Place writers : plan.bucketsHeldFor(place)) {
+            List<io.github.veleroirsa.BucketGrant> grants = plan.grants(writers);
+            if (grants.isEmpty()) {
+                continue; // only restore-only clusters there: nothing backs up to it
+            }
+            VeleroBackupProps.Builder b = VeleroBackupProps.builder()
+                    .clusters(List.of())
+                    .bucketName(plan.bucketName(writers))
+                    .encryption(whole.encryption())
+                    .bucketGrants(grants)
+                    .tags(whole.tags());
+            if (whole.noncurrentVersionExpirationDays() != null) {
+                b.noncurrentVersionExpiration(software.amazon.awscdk.Duration.days(whole.noncurrentVersionExpirationDays()));
+            }
+            VeleroBackup held;
+            try {
+                held = new VeleroBackup(this, "BucketFor" + writers.account(), b.build());
+            } catch (InvalidInputException e) {
+                throw whole.inConfigTerms(e);
+            }
+            if (held.getEncryptionKey() instanceof software.amazon.awscdk.services.kms.Key key) {
+                key.addAlias(plan.keyAlias(writers));
+            }
+            output("BucketFor" + writers.account() + "Name", "The S3 bucket of the clusters of account "
+                    + writers.account() + " in " + writers.region(), held.getBucket().getBucketName());
+        }
+    }
+
+    /** CloudFormation's limit on a stack's resources, counted with the metadata resource the CDK adds. */
+    private void checkResources(String stackName, int clusters) {
+        long resources = 1 + getNode().findAll().stream().filter(c -> c instanceof software.amazon.awscdk.CfnResource).count();
+        if (resources > MAX_RESOURCES) {
+            throw new InvalidInputException("clusters", (stackName == null ? "" : "stack " + stackName + ": ")
+                    + clusters + " clusters make " + resources + " resources, over CloudFormation's limit of "
+                    + MAX_RESOURCES + " per stack (expected fewer clusters per stack: split the list across"
+                    + " configurations with their own stackName" + (stackName == null ? "" : ", or across regions")
+                    + ")");
         }
     }
 
