@@ -444,8 +444,7 @@ public final class VeleroBackupProps {
             boolean pinning, boolean granted) {
         List<EksCluster> clusters = Rules.required("clusters", given);
         if (clusters.isEmpty() && !granted) {
-            throw new InvalidInputException("clusters", "[] is empty (expected at least one cluster, or bucketGrants for"
-                    + " a bucket that only other accounts' roles use)");
+            throw new InvalidInputException("clusters", "[] is empty (expected at least one cluster)");
         }
         Map<String, Integer> names = new HashMap<>();
         Map<String, Integer> issuers = new HashMap<>();

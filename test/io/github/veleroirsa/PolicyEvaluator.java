@@ -12,11 +12,18 @@ import java.util.regex.Pattern;
  * Decides, as IAM does for one identity policy, whether a request is allowed: some Allow
  * statement matches its action, resource and conditions, and no Deny statement does. Action and
  * resource patterns take IAM's {@code *} and {@code ?}; conditions take the operators velero-irsa
- * writes ({@code StringEquals}, {@code StringLike}, {@code Bool}, {@code Null}). Anything else
- * fails the test: a policy this evaluator does not understand is not evaluated at all.
+ * writes ({@code StringEquals}, {@code StringLike}, {@code Bool}, {@code Null}, {@code ArnEquals},
+ * {@code ForAnyValue:StringEquals} of a single value). Anything else fails the test: a policy
+ * this evaluator does not understand is not evaluated at all.
+ *
+ * <p>A resource policy's statement (a bucket or key policy) names a {@code Principal}: {@code *},
+ * an account's {@code :root} (any principal of the request's {@code aws:PrincipalAccount}), or
+ * an ARN (the request's {@code aws:PrincipalArn}). {@link #allowsAcrossAccounts} is IAM's rule
+ * for a request between two policies: across accounts both must allow, within one either.
  */
 public final class PolicyEvaluator {
-    private static final Set<String> STATEMENT_KEYS = Set.of("Sid", "Effect", "Action", "Resource", "Condition");
+    private static final Set<String> STATEMENT_KEYS = Set.of("Sid", "Effect", "Action", "Resource", "Condition",
+            "Principal");
 
     private final List<JsonNode> statements = new ArrayList<>();
     private final Function<String, String> intrinsics;
@@ -44,7 +51,50 @@ public final class PolicyEvaluator {
         return TrustEvaluator.decide(statements, STATEMENT_KEYS, s -> matches(s, request));
     }
 
+    /** Whether a Deny statement matches the request. */
+    public boolean denies(Request request) {
+        return statements.stream().anyMatch(s -> s.path("Effect").asText().equals("Deny") && matches(s, request));
+    }
+
+    /**
+     * IAM's decision on a request of a principal (its {@code aws:PrincipalArn} and {@code
+     * aws:PrincipalAccount} in the context) to a resource of {@code resourceAccount}: no Deny in
+     * either policy, and an Allow in both when the accounts differ, in one when they are the same.
+     */
+    public static boolean allowsAcrossAccounts(List<PolicyEvaluator> identity, PolicyEvaluator resource,
+            String resourceAccount, Request request) {
+        if (identity.stream().anyMatch(p -> p.denies(request)) || resource != null && resource.denies(request)) {
+            return false;
+        }
+        boolean byIdentity = identity.stream().anyMatch(p -> p.allows(request));
+        boolean byResource = resource != null && resource.allows(request);
+        boolean same = resourceAccount.equals(request.context().get("aws:PrincipalAccount"));
+        return same ? byIdentity || byResource : byIdentity && byResource;
+    }
+
+    private boolean principal(JsonNode principal, Request request) {
+        if (principal.isTextual()) {
+            return principal.asText().equals("*");
+        }
+        for (var entry : (Iterable<Map.Entry<String, JsonNode>>) principal::fields) {
+            if (!entry.getKey().equals("AWS")) {
+                throw new IllegalStateException("the evaluator does not implement principal " + entry.getKey());
+            }
+            for (String p : values(entry.getValue())) {
+                String account = p.matches("arn:aws[a-z-]*:iam::[0-9]{12}:root") ? p.split(":")[4] : null;
+                if (p.equals("*") || account != null && account.equals(request.context().get("aws:PrincipalAccount"))
+                        || p.equals(request.context().get("aws:PrincipalArn"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private boolean matches(JsonNode s, Request request) {
+        if (s.has("Principal") && !principal(s.get("Principal"), request)) {
+            return false;
+        }
         if (values(s.path("Action")).stream().noneMatch(p -> glob(p, request.action(), true))) {
             return false;
         }
@@ -56,7 +106,8 @@ public final class PolicyEvaluator {
                 String actual = request.context().get(key.getKey());
                 List<String> expected = values(key.getValue());
                 boolean holds = switch (operator.getKey()) {
-                    case "StringEquals" -> actual != null && expected.contains(actual);
+                    case "StringEquals", "ForAnyValue:StringEquals" -> actual != null && expected.contains(actual);
+                    case "ArnEquals" -> actual != null && expected.stream().anyMatch(p -> glob(p, actual, false));
                     case "StringLike" -> actual != null && expected.stream().anyMatch(p -> glob(p, actual, false));
                     case "Bool" -> actual != null && expected.contains(actual.toLowerCase());
                     case "Null" -> expected.size() == 1 && expected.get(0).equals(actual == null ? "true" : "false");

@@ -141,9 +141,6 @@ final class FleetPlan {
             placeOf.add(place);
             clustersAt.computeIfAbsent(place, p -> new ArrayList<>()).add(i);
             stacks.add(place);
-            if (config.backupAccount() != null) {
-                stacks.add(new Place(config.backupAccount(), region));
-            }
         }
         for (int i = 0; i < clusters.size(); i++) {
             List<String> sources = clusters.get(i).restoresFrom() == null ? List.of() : clusters.get(i).restoresFrom();
@@ -176,9 +173,17 @@ final class FleetPlan {
         }
     }
 
-    /** {@return the places of the stacks, in name order} */
+    /**
+     * {@return the places of the stacks, in name order: every account and region with clusters,
+     * and the backup account's in each region where it holds a bucket that something uses}
+     */
     List<Place> stacks() {
-        return List.copyOf(stacks);
+        TreeSet<Place> all = new TreeSet<>(stacks);
+        if (config.backupAccount() != null) {
+            clustersAt.keySet().stream().filter(w -> !holdsOwnBucket(w) && !grants(w).isEmpty())
+                    .forEach(w -> all.add(new Place(config.backupAccount(), w.region())));
+        }
+        return List.copyOf(all);
     }
 
     /** {@return the stack's name of a place} */

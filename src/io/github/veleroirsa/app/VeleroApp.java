@@ -110,7 +110,7 @@ public final class VeleroApp {
      * The app's stacks: one, or with clusters in accounts one per account and region
      * ({@link FleetPlan}), each pinned to its environment.
      */
-    private static List<VeleroStack> stacks(App app, VeleroConfig config, String account, String region) {
+    static List<VeleroStack> stacks(App app, VeleroConfig config, String account, String region) {
         FleetPlan plan = FleetPlan.of(config);
         if (plan != null) {
             List<VeleroStack> stacks = new ArrayList<>();

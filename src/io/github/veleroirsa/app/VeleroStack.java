@@ -115,7 +115,10 @@ public class VeleroStack extends Stack {
             key.addAlias(plan.keyAlias(place));
         }
 
-        output("BucketName", "The S3 bucket of Velero's backup storage location", backup.getBucket().getBucketName());
+        if (plan == null || config.clusters().stream().anyMatch(c -> !Boolean.TRUE.equals(c.restoreOnly()))) {
+            // (Restore-only clusters of a fleet write only into their sources' buckets.)
+            output("BucketName", "The S3 bucket of Velero's backup storage location", backup.getBucket().getBucketName());
+        }
         // The shared role's ARN and annotation; named roles' ARNs are in their clusters' wiring.
         IRole shared = backup.getRole();
         if (shared != null) {

@@ -1,0 +1,391 @@
+package io.github.veleroirsa.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.veleroirsa.IamSimulator;
+import io.github.veleroirsa.Intrinsics;
+import io.github.veleroirsa.PolicyEvaluator;
+import io.github.veleroirsa.PolicyEvaluator.Request;
+import io.github.veleroirsa.TestApps;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+
+/**
+ * A fleet in accounts (test/fleets/accounts.json): three workload accounts in two regions, a
+ * central backup account, restores across accounts. What the stacks hold is read from the
+ * synthesized assembly and compared with what the configuration says; who may do what is
+ * decided by evaluating requests against both halves of cross-account access, the identity
+ * policies in the role's account and the bucket and key policies in the backup account, by our
+ * evaluator and by the IAM simulator.
+ */
+class FleetAccountsTest {
+    static final Path CONFIG = Path.of("test", "fleets", "accounts.json");
+    static JsonNode config;
+    static AppRun run;
+    /** Each stack's template, by stack name, and its account and region from the manifest. */
+    static final Map<String, JsonNode> templates = new TreeMap<>();
+    static final Map<String, String> environments = new TreeMap<>();
+
+    @BeforeAll
+    static void synthesize() throws IOException {
+        config = TestApps.JSON.readTree(CONFIG.toFile());
+        run = AppRun.of(Files.readString(CONFIG), null, null);
+        assertThat(run.status()).as(run.err()).isZero();
+        JsonNode manifest = run.json("manifest.json");
+        manifest.get("artifacts").properties().forEach(e -> {
+            if (e.getValue().path("type").asText().equals("aws:cloudformation:stack")) {
+                environments.put(e.getKey(), e.getValue().get("environment").asText());
+                templates.put(e.getKey(), run.template(e.getKey()));
+            }
+        });
+    }
+
+    /** A cluster of the configuration: where it runs, as its issuer and account say. */
+    record Cluster(String name, String account, String region, String prefix, List<String> sources, boolean restoreOnly) {}
+
+    static List<Cluster> clusters() {
+        List<Cluster> out = new ArrayList<>();
+        for (JsonNode c : config.get("clusters")) {
+            String region = c.get("oidcIssuer").asText().replaceAll("https://oidc\\.eks\\.([a-z0-9-]+)\\.amazonaws\\.com/.*", "$1");
+            List<String> sources = new ArrayList<>();
+            c.path("restoresFrom").forEach(s -> sources.add(s.asText()));
+            out.add(new Cluster(c.get("name").asText(), c.get("account").asText(), region, c.path("prefix").asText(
+                    c.get("name").asText()), sources, c.path("restoreOnly").asBoolean()));
+        }
+        return out;
+    }
+
+    static Cluster cluster(String name) {
+        return clusters().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** Each cluster's wiring, with the stack whose outputs hold it. */
+    static Map<String, Map.Entry<String, JsonNode>> wirings() {
+        Map<String, Map.Entry<String, JsonNode>> out = new HashMap<>();
+        templates.forEach((stack, t) -> WiringOutputs.byCluster(t).forEach((name, w) -> out.put(name, Map.entry(stack, w))));
+        return out;
+    }
+
+    /** The bucket resources of the whole assembly, by bucket name: their stack. */
+    static Map<String, String> buckets() {
+        Map<String, String> out = new TreeMap<>();
+        templates.forEach((stack, t) -> t.get("Resources").forEach(r -> {
+            if (r.get("Type").asText().equals("AWS::S3::Bucket")) {
+                out.put(r.at("/Properties/BucketName").asText(), stack);
+            }
+        }));
+        return out;
+    }
+
+    @Test
+    void aStackPerAccountAndRegionEachPinnedWithItsClustersRolesAndTheBucketsOnlyInTheBackupAccount() {
+        String backup = config.get("backupAccount").asText();
+        TreeSet<String> want = new TreeSet<>();
+        for (Cluster c : clusters()) {
+            want.add("aws://" + c.account() + "/" + c.region());
+            want.add("aws://" + backup + "/" + c.region());
+        }
+        assertThat(new TreeSet<>(environments.values())).as("one stack per account and region").isEqualTo(want);
+        environments.forEach((stack, env) -> assertThat(stack).as("the stack's name says where it is")
+                .endsWith("-" + env.substring("aws://".length()).replace('/', '-')));
+
+        Map<String, Map.Entry<String, JsonNode>> wirings = wirings();
+        Map<String, String> buckets = buckets();
+        assertThat(buckets.values()).as("buckets only in the backup account's stacks")
+                .allMatch(stack -> environments.get(stack).startsWith("aws://" + backup + "/"));
+        for (Cluster c : clusters()) {
+            var entry = wirings.get(c.name());
+            assertThat(entry).as("cluster %s has its wiring", c.name()).isNotNull();
+            assertThat(environments.get(entry.getKey())).as("cluster %s's wiring is in its own account's stack", c.name())
+                    .isEqualTo("aws://" + c.account() + "/" + c.region());
+            JsonNode w = entry.getValue();
+            assertThat(w.get("roleArn").asText()).as("cluster %s's role is in its account", c.name())
+                    .startsWith("arn:aws:iam::" + c.account() + ":role/");
+            // The role itself is a resource of that stack, under the name its ARN gives.
+            String roleName = w.get("roleArn").asText().substring(w.get("roleArn").asText().lastIndexOf('/') + 1);
+            List<String> roleNames = new ArrayList<>();
+            templates.get(entry.getKey()).get("Resources").forEach(r -> {
+                if (r.get("Type").asText().equals("AWS::IAM::Role")) {
+                    roleNames.add(r.at("/Properties/RoleName").asText());
+                }
+            });
+            assertThat(roleNames).contains(roleName);
+            String install = w.get("veleroInstall").asText();
+            if (c.restoreOnly()) {
+                assertThat(install).contains("--no-default-backup-location");
+            } else {
+                String bucket = install.replaceAll(".* --bucket ([^ ]+) .*", "$1");
+                assertThat(buckets).as("cluster %s writes to a bucket of the backup account", c.name()).containsKey(bucket);
+                assertThat(environments.get(buckets.get(bucket))).as("in its own region")
+                        .isEqualTo("aws://" + backup + "/" + c.region());
+                assertThat(install).contains("--backup-location-config region=" + c.region());
+            }
+            // Each source's ReadOnly location names the source's bucket and region.
+            for (String source : c.sources()) {
+                String create = null;
+                for (JsonNode l : w.path("veleroBackupLocations")) {
+                    if (l.asText().startsWith("velero backup-location create " + source + " ")) {
+                        create = l.asText();
+                    }
+                }
+                assertThat(create).as("cluster %s has a location for source %s", c.name(), source).isNotNull();
+                String bucket = create.replaceAll(".* --bucket ([^ ]+) .*", "$1");
+                assertThat(wirings.get(source).getValue().get("veleroInstall").asText()).contains("--bucket " + bucket + " ");
+                assertThat(create).contains("--config region=" + cluster(source).region()).contains("--access-mode ReadOnly");
+            }
+        }
+    }
+
+    @Test
+    void everyStackIsCleanOfCdkNagFindings() {
+        App app = ConfigMatrix.app();
+        List<VeleroStack> stacks = VeleroApp.stacks(app, ConfigMatrix.config(CONFIG), null, null);
+        Aspects.of(app).add(AwsSolutionsChecks.Builder.create().verbose(true).build());
+        app.synth();
+        assertThat(stacks).hasSize(environments.size());
+        for (VeleroStack stack : stacks) {
+            assertThat(NagTest.findings(stack)).as(stack.getStackName()).isEmpty();
+        }
+    }
+
+    // ---- who may do what: both halves of cross-account access ----
+
+    /** A principal asking: its ARN, its account, and its identity policies (resolved). */
+    record Caller(String label, String arn, List<JsonNode> policies) {
+        String account() {
+            return arn.split(":")[4];
+        }
+    }
+
+    /** Every intrinsic of a stack's template written out as a deploy of it would give it. */
+    static java.util.function.Function<String, String> values(String stack) {
+        JsonNode t = templates.get(stack);
+        String env = environments.get(stack).substring("aws://".length());
+        Map<String, String> v = new HashMap<>(Intrinsics.SAMPLE);
+        v.put("AWS::AccountId", env.split("/")[0]);
+        v.put("AWS::Region", env.split("/")[1]);
+        t.get("Resources").properties().forEach(e -> {
+            JsonNode r = e.getValue();
+            String type = r.get("Type").asText();
+            if (type.equals("AWS::S3::Bucket")) {
+                v.put(e.getKey(), r.at("/Properties/BucketName").asText());
+                v.put(e.getKey() + ".Arn", "arn:aws:s3:::" + r.at("/Properties/BucketName").asText());
+            } else if (type.equals("AWS::IAM::ManagedPolicy")) {
+                v.put(e.getKey(), "arn:aws:iam::" + v.get("AWS::AccountId") + ":policy/" + e.getKey());
+            } else if (type.equals("AWS::IAM::OIDCProvider")) {
+                v.put(e.getKey(), "arn:aws:iam::" + v.get("AWS::AccountId") + ":oidc-provider/" + e.getKey());
+            } else if (type.equals("AWS::KMS::Key")) {
+                v.put(e.getKey() + ".Arn", keyArn(env, e.getKey()));
+            }
+        });
+        return v::get;
+    }
+
+    /** The ARN a key would get: its account and region, an ID from its logical ID. */
+    static String keyArn(String env, String logicalId) {
+        return "arn:aws:kms:" + env.split("/")[1] + ":" + env.split("/")[0] + ":key/"
+                + String.format("%08x-0000-0000-0000-000000000000", logicalId.hashCode());
+    }
+
+    /** A listed cluster's role: its identity policies as its stack holds them. */
+    static Caller role(String clusterName) {
+        var entry = wirings().get(clusterName);
+        String stack = entry.getKey();
+        String arn = entry.getValue().get("roleArn").asText();
+        JsonNode t = templates.get(stack);
+        String name = arn.substring(arn.lastIndexOf('/') + 1);
+        var values = values(stack);
+        List<JsonNode> policies = new ArrayList<>();
+        t.get("Resources").forEach(r -> {
+            if (r.get("Type").asText().equals("AWS::IAM::Role") && r.at("/Properties/RoleName").asText().equals(name)) {
+                r.at("/Properties/ManagedPolicyArns").forEach(ref -> policies.add(Intrinsics.resolveAll(
+                        t.at("/Resources/" + ref.get("Ref").asText() + "/Properties/PolicyDocument"), values)));
+                r.at("/Properties/Policies").forEach(p -> policies.add(Intrinsics.resolveAll(p.get("PolicyDocument"), values)));
+            }
+        });
+        assertThat(policies).as("the policies of %s", arn).isNotEmpty();
+        return new Caller(clusterName + "'s role", arn, policies);
+    }
+
+    /** A principal with every S3 and KMS right in its own account's policies: only a resource policy can stop it. */
+    static Caller admin(String label, String arn) {
+        JsonNode all = TestApps.JSON.valueToTree(Map.of("Version", "2012-10-17", "Statement", List.of(
+                Map.of("Effect", "Allow", "Action", List.of("s3:*", "kms:*"), "Resource", "*"))));
+        return new Caller(label, arn, List.of(all));
+    }
+
+    /** The bucket of a cluster's writes, the backup stack that holds it, its policy and its key's policy, resolved. */
+    record Held(String bucket, String stack, JsonNode bucketPolicy, JsonNode keyPolicy, String keyArn, String alias) {}
+
+    static Held held(String clusterName) {
+        String install = wirings().get(clusterName).getValue().get("veleroInstall").asText();
+        String bucket = install.replaceAll(".* --bucket ([^ ]+) .*", "$1");
+        String stack = buckets().get(bucket);
+        JsonNode t = templates.get(stack);
+        var values = values(stack);
+        String bucketId = null;
+        for (var e : t.get("Resources").properties()) {
+            if (e.getValue().get("Type").asText().equals("AWS::S3::Bucket")
+                    && e.getValue().at("/Properties/BucketName").asText().equals(bucket)) {
+                bucketId = e.getKey();
+            }
+        }
+        JsonNode policy = null;
+        JsonNode keyPolicy = null;
+        String keyArn = null;
+        String alias = null;
+        for (var e : t.get("Resources").properties()) {
+            JsonNode r = e.getValue();
+            if (r.get("Type").asText().equals("AWS::S3::BucketPolicy") && r.at("/Properties/Bucket/Ref").asText().equals(bucketId)) {
+                policy = Intrinsics.resolveAll(r.at("/Properties/PolicyDocument"), values);
+            }
+            String kmsId = t.at("/Resources/" + bucketId + "/Properties/BucketEncryption/ServerSideEncryptionConfiguration/0"
+                    + "/ServerSideEncryptionByDefault/KMSMasterKeyID/Fn::GetAtt/0").asText();
+            if (e.getKey().equals(kmsId)) {
+                keyPolicy = Intrinsics.resolveAll(r.at("/Properties/KeyPolicy"), values);
+                keyArn = values.apply(kmsId + ".Arn");
+            }
+            if (r.get("Type").asText().equals("AWS::KMS::Alias") && r.at("/Properties/TargetKeyId/Fn::GetAtt/0").asText().equals(kmsId)) {
+                alias = r.at("/Properties/AliasName").asText();
+            }
+        }
+        assertThat(policy).as("the policy of bucket %s", bucket).isNotNull();
+        return new Held(bucket, stack, policy, keyPolicy, keyArn, alias);
+    }
+
+    /** One request and the decision expected of it. */
+    record Case(String what, Caller caller, Request request, String resourceAccount, JsonNode resourcePolicy, boolean allowed) {}
+
+    static Map<String, String> context(Caller caller, Map<String, String> more) {
+        Map<String, String> c = new LinkedHashMap<>(more);
+        c.put("aws:PrincipalArn", caller.arn());
+        c.put("aws:PrincipalAccount", caller.account());
+        c.put("aws:SecureTransport", "true");
+        c.put("aws:ResourceAccount", config.get("backupAccount").asText());
+        return c;
+    }
+
+    static List<Case> cases() {
+        String backup = config.get("backupAccount").asText();
+        List<Case> cases = new ArrayList<>();
+        for (Cluster c : clusters()) {
+            if (c.restoreOnly()) {
+                continue;
+            }
+            Held h = held(c.name());
+            Caller own = role(c.name());
+            String obj = "arn:aws:s3:::" + h.bucket() + "/" + c.prefix() + "/backups/nightly/velero-backup.json";
+            String bucketArn = "arn:aws:s3:::" + h.bucket();
+            Map<String, String> kms = Map.of("kms:ViaService", "s3." + c.region() + ".amazonaws.com",
+                    "kms:EncryptionContext:aws:s3:arn", bucketArn, "kms:ResourceAliases", h.alias());
+            List<Caller> strangers = List.of(
+                    admin("an unlisted role of account " + c.account(), "arn:aws:iam::" + c.account() + ":role/admin"),
+                    admin("a role of an unlisted account, the same name", own.arn().replace(c.account(), "444455556666")));
+            for (String action : List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject")) {
+                cases.add(new Case(c.name() + " " + action + " own prefix", own, new Request(action, obj,
+                        context(own, Map.of())), backup, h.bucketPolicy(), true));
+                for (Caller s : strangers) {
+                    cases.add(new Case(s.label() + " " + action + " " + c.name() + "'s prefix", s, new Request(action, obj,
+                            context(s, Map.of())), backup, h.bucketPolicy(), false));
+                }
+            }
+            cases.add(new Case(c.name() + " lists own prefix", own, new Request("s3:ListBucket", bucketArn,
+                    context(own, Map.of("s3:prefix", c.prefix() + "/backups/"))), backup, h.bucketPolicy(), true));
+            cases.add(new Case(c.name() + " lists the bucket's root", own, new Request("s3:ListBucket", bucketArn,
+                    context(own, Map.of("s3:prefix", ""))), backup, h.bucketPolicy(), false));
+            cases.add(new Case(c.name() + " PutObject another prefix of its bucket", own, new Request("s3:PutObject",
+                    bucketArn + "/other/backups/x", context(own, Map.of())), backup, h.bucketPolicy(), false));
+            if (h.keyPolicy() != null) {
+                for (String action : List.of("kms:GenerateDataKey", "kms:Decrypt")) {
+                    cases.add(new Case(c.name() + " " + action + " its bucket's key through S3", own, new Request(action,
+                            h.keyArn(), context(own, kms)), backup, h.keyPolicy(), true));
+                    cases.add(new Case(c.name() + " " + action + " its bucket's key, not through S3", own, new Request(
+                            action, h.keyArn(), context(own, Map.of("kms:ResourceAliases", h.alias()))), backup, h.keyPolicy(), false));
+                    for (Caller s : strangers) {
+                        cases.add(new Case(s.label() + " " + action + " " + c.name() + "'s bucket key through S3", s,
+                                new Request(action, h.keyArn(), context(s, kms)), backup, h.keyPolicy(), false));
+                    }
+                }
+            }
+            // Other clusters: another cluster's prefix is out of reach, unless it restores from it (read only).
+            for (Cluster o : clusters()) {
+                if (o.name().equals(c.name())) {
+                    continue;
+                }
+                Caller other = role(o.name());
+                boolean restores = o.sources().contains(c.name());
+                cases.add(new Case(o.name() + " GetObject " + c.name() + "'s backup", other, new Request("s3:GetObject", obj,
+                        context(other, Map.of())), backup, h.bucketPolicy(), restores));
+                cases.add(new Case(o.name() + " lists " + c.name() + "'s prefix", other, new Request("s3:ListBucket",
+                        bucketArn, context(other, Map.of("s3:prefix", c.prefix() + "/backups/"))), backup, h.bucketPolicy(), restores));
+                cases.add(new Case(o.name() + " DeleteObject " + c.name() + "'s backup", other, new Request("s3:DeleteObject",
+                        obj, context(other, Map.of())), backup, h.bucketPolicy(), false));
+                cases.add(new Case(o.name() + " PutObject " + c.name() + "'s backup", other, new Request("s3:PutObject",
+                        obj, context(other, Map.of())), backup, h.bucketPolicy(), false));
+                cases.add(new Case(o.name() + " writes a restore log under " + c.name() + "'s prefix", other, new Request(
+                        "s3:PutObject", "arn:aws:s3:::" + h.bucket() + "/" + c.prefix() + "/restores/r1/restore-r1-logs.gz",
+                        context(other, Map.of())), backup, h.bucketPolicy(), restores));
+                if (h.keyPolicy() != null) {
+                    cases.add(new Case(o.name() + " Decrypt " + c.name() + "'s bucket key through S3", other, new Request(
+                            "kms:Decrypt", h.keyArn(), context(other, kms)), backup, h.keyPolicy(), restores));
+                }
+            }
+        }
+        return cases;
+    }
+
+    @Test
+    void aRequestIsAllowedOnlyWhereTheIdentityPolicyAndTheBucketOrKeyPolicyBothAllowIt() throws IOException {
+        List<Case> cases = cases();
+        List<String> wrong = new ArrayList<>();
+        StringBuilder table = new StringBuilder("| who | request | resource | our evaluator | simulator |\n| --- | --- | --- | --- | --- |\n");
+        // The simulator, case by case as IAM would: identity policies and the resource's policy, in its account.
+        // It drops kms:EncryptionContext:aws:s3:arn (IamSimulator's note): requests that carry it
+        // are our evaluator's alone.
+        Map<String, String> simulated = new HashMap<>();
+        for (Case k : cases) {
+            if (k.request().context().containsKey("kms:EncryptionContext:aws:s3:arn")) {
+                simulated.put(k.what(), "not judged");
+                continue;
+            }
+            List<String> v = IamSimulator.verdicts(k.caller().arn(), k.caller().policies(), k.resourcePolicy(),
+                    k.resourceAccount(), List.of(new IamSimulator.Call(k.request().action(), k.request().resource(),
+                            k.request().context())));
+            simulated.put(k.what(), v.get(0));
+        }
+        for (Case k : cases) {
+            List<PolicyEvaluator> identity = k.caller().policies().stream().map(p -> new PolicyEvaluator(p, x -> null)).toList();
+            boolean ours = PolicyEvaluator.allowsAcrossAccounts(identity, new PolicyEvaluator(k.resourcePolicy(), x -> null),
+                    k.resourceAccount(), k.request());
+            String sim = simulated.get(k.what());
+            boolean theirs = sim.equals("not judged") ? k.allowed() : sim.equals("Allowed");
+            if (ours != k.allowed() || theirs != k.allowed() || sim.startsWith("error")) {
+                wrong.add(k.what() + ": expected " + (k.allowed() ? "allowed" : "denied") + ", our evaluator "
+                        + (ours ? "allowed" : "denied") + ", simulator " + sim);
+            }
+            table.append("| ").append(k.caller().arn()).append(" | ").append(k.request().action()).append(" | ")
+                    .append(k.request().resource()).append(k.request().context().containsKey("s3:prefix")
+                            ? " (prefix " + k.request().context().get("s3:prefix") + ")" : "")
+                    .append(" | ").append(ours ? "allowed" : "denied").append(" | ").append(sim).append(" |\n");
+        }
+        Path out = Path.of("target", "policy-tables", "fleet-accounts.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, table);
+        assertThat(wrong).as("decisions (%d cases; table in %s)", cases.size(), out).isEmpty();
+        assertThat(cases.stream().filter(Case::allowed)).as("some cases are allowed").isNotEmpty();
+    }
+}
