@@ -123,15 +123,18 @@ public class VeleroBackup extends Construct {
         Map<String, PolicyDocument> bucketAccess = new LinkedHashMap<>();
         if (perCluster) {
             BackupBucket remote = props.getRemoteBucket();
-            BucketAccess.Target own = remote != null ? BucketAccess.Target.of(stack, remote)
+            Map<BackupBucket, BucketAccess.Target> targets = new java.util.HashMap<>();
+            java.util.function.Function<BackupBucket, BucketAccess.Target> target =
+                    b -> targets.computeIfAbsent(b, x -> BucketAccess.Target.of(stack, x));
+            BucketAccess.Target own = remote != null ? target.apply(remote)
                     : BucketAccess.Target.local(bucket.getBucketArn());
             BucketAccess.Target longest = remote != null ? own : BucketAccess.Target.local(
                     "arn:" + TrustPolicySize.LONGEST_PARTITION + ":s3:::" + longestBucketName());
             props.getClustersByRole().forEach((name, clusters) -> {
                 checkInlineSize(name, BucketAccess.document(longest, clusters, BucketAccess.sources(props, clusters,
-                        longest, b -> BucketAccess.Target.of(stack, b))));
+                        longest, target)));
                 bucketAccess.put(name, BucketAccess.document(own, clusters, BucketAccess.sources(props, clusters, own,
-                        b -> BucketAccess.Target.of(stack, b))));
+                        target)));
             });
         }
         if (!props.getBucketGrants().isEmpty()) {

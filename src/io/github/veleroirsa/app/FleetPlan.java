@@ -291,8 +291,11 @@ final class FleetPlan {
     /** The ARN of a role of a place, as {@code roleName}, {@code rolePath} and the region's partition make it. */
     String roleArn(Place p, String roleKey) {
         String name = roleKey.equals(VeleroBackupProps.DEFAULT_ROLE) ? roleName(p) : roleName(p) + "-" + roleKey;
-        String partition = RegionInfo.get(p.region()).getPartition();
-        return "arn:" + (partition != null ? partition : "aws") + ":iam::" + p.account() + ":role"
+        String partition = partitions.computeIfAbsent(p.region(), r -> {
+            String known = RegionInfo.get(r).getPartition();
+            return known != null ? known : "aws";
+        });
+        return "arn:" + partition + ":iam::" + p.account() + ":role"
                 + (config.rolePath() != null ? config.rolePath() : "/") + name;
     }
 
@@ -302,6 +305,15 @@ final class FleetPlan {
      * restores from one of them, each with exactly the prefixes its identity policy names.
      */
     List<BucketGrant> grants(Place writers) {
+        return grants.computeIfAbsent(writers, this::grantsOf);
+    }
+
+    /** Each place's grants, made once: every stack that names them asks. */
+    private final Map<Place, List<BucketGrant>> grants = new HashMap<>();
+    /** Each region's partition, asked of aws-cdk-lib's region facts once. */
+    private final Map<String, String> partitions = new HashMap<>();
+
+    private List<BucketGrant> grantsOf(Place writers) {
         String holder = bucketAccount(writers);
         Map<String, Map<String, String>> writes = new TreeMap<>();
         Map<String, Map<String, String>> reads = new TreeMap<>();
