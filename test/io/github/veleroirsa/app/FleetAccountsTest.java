@@ -388,4 +388,117 @@ class FleetAccountsTest {
         assertThat(wrong).as("decisions (%d cases; table in %s)", cases.size(), out).isEmpty();
         assertThat(cases.stream().filter(Case::allowed)).as("some cases are allowed").isNotEmpty();
     }
+
+    // ---- the last mile: the real velero CLI and Helm chart ----
+
+    /** The backup storage locations a client's objects hold, by name: bucket, prefix, region, access mode. */
+    static Map<String, List<String>> locations(List<JsonNode> objects) {
+        Map<String, List<String>> out = new TreeMap<>();
+        for (JsonNode o : objects) {
+            if (o.path("kind").asText().equals("BackupStorageLocation")) {
+                JsonNode spec = o.get("spec");
+                out.put(o.at("/metadata/name").asText(), List.of(spec.at("/objectStorage/bucket").asText(),
+                        spec.at("/objectStorage/prefix").asText(), spec.at("/config/region").asText(),
+                        spec.path("accessMode").asText("ReadWrite")));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theRealVeleroCliAndChartPutEachClusterOnItsBucketAndItsSourcesOnTheirsInTheirRegions() throws IOException {
+        WiringClientsTest.findTheClients();
+        WiringClientsTest clients = new WiringClientsTest();
+        Map<String, Map.Entry<String, JsonNode>> wirings = wirings();
+        String backup = config.get("backupAccount").asText();
+        String base = config.path("bucketName").asText("velero-backups");
+        for (Cluster c : clusters()) {
+            JsonNode w = wirings.get(c.name()).getValue();
+            // What the README's plan names: the bucket of an account's clusters in a region.
+            Map<String, List<String>> want = new TreeMap<>();
+            if (!c.restoreOnly()) {
+                want.put("default", List.of(base + "-" + c.account() + "-" + c.region(), c.prefix(), c.region(), "ReadWrite"));
+            }
+            for (String s : c.sources()) {
+                Cluster source = cluster(s);
+                want.put(s, List.of(base + "-" + source.account() + "-" + source.region(), source.prefix(),
+                        source.region(), "ReadOnly"));
+            }
+            List<JsonNode> cli = new ArrayList<>(WiringClientsTest.items(clients.velero(w.get("veleroInstall").asText()
+                    + " --dry-run -o yaml")));
+            for (JsonNode create : w.path("veleroBackupLocations")) {
+                cli.add(WiringClientsTest.YAML.readTree(clients.velero(create.asText() + " -o yaml")));
+            }
+            assertThat(locations(cli)).as("velero CLI, cluster %s", c.name()).isEqualTo(want);
+            Path values = Files.createTempFile("velero-values", ".json");
+            TestApps.JSON.writeValue(values.toFile(), w.get("helmValues"));
+            List<JsonNode> chart = WiringClientsTest.documents(WiringClientsTest.run(List.of(
+                    WiringClientsTest.clients.resolve("helm").toString(), "template", "velero",
+                    WiringClientsTest.chart.toString(), "-n", w.get("namespace").asText(), "-f", values.toString())));
+            assertThat(locations(chart)).as("Helm chart, cluster %s", c.name()).isEqualTo(want);
+            // The service account both annotate is the cluster's role, in its own account.
+            for (List<JsonNode> objects : List.of(cli, chart)) {
+                assertThat(objects.stream().filter(o -> o.path("kind").asText().equals("ServiceAccount"))
+                        .map(o -> o.at("/metadata/annotations/eks.amazonaws.com~1role-arn").asText()).toList())
+                        .as("cluster %s", c.name()).isNotEmpty().containsOnly(w.get("roleArn").asText());
+            }
+            assertThat(w.get("roleArn").asText()).startsWith("arn:aws:iam::" + c.account() + ":role/");
+            assertThat(want.values().stream().map(l -> l.get(0))).allMatch(b -> buckets().containsKey(b));
+            assertThat(buckets().keySet().stream().map(buckets()::get).map(environments::get))
+                    .allMatch(env -> env.startsWith("aws://" + backup + "/"));
+        }
+    }
+
+    // ---- bad input: one line naming the field ----
+
+    static String fleet(String change) {
+        return "{\"roles\": \"PER_CLUSTER\", " + change + "\"clusters\": ["
+                + "{\"name\": \"a\", \"account\": \"111111111111\", \"oidcIssuer\": \"https://oidc.eks.us-east-1.amazonaws.com/id/A1A1A1A1A1A1A1A1A1A1A1A1A1A1A1A1\"},"
+                + "{\"name\": \"b\", \"account\": \"222222222222\", \"restoresFrom\": [\"a\"],"
+                + " \"oidcIssuer\": \"https://oidc.eks.us-east-1.amazonaws.com/id/B1B1B1B1B1B1B1B1B1B1B1B1B1B1B1B1\"}]}";
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "portable| \"synthesizer\": \"portable\", \"ebsSnapshots\": false,| synthesizer: \"portable\" with clusters in accounts",
+        "backup account not 12 digits| \"backupAccount\": \"12345\", \"ebsSnapshots\": false,| backupAccount: \"12345\" is not an AWS account ID",
+        "shared isolation with a backup account| \"backupAccount\": \"999988887777\", \"isolation\": \"SHARED\",| isolation: SHARED with backupAccount",
+        "an existing bucket| \"existingBucketName\": \"my-bucket\", \"ebsSnapshots\": false,| existingBucketName: \"my-bucket\" names one resource of one account",
+        "EBS snapshots across accounts| | clusters[1].restoresFrom[0]: cluster \"b\" in account 222222222222 restores from cluster \"a\" in account 111111111111",
+        "a bucket name too long| \"bucketName\": \"a-very-long-base-name-for-every-bucket-of-this-fleet\", \"ebsSnapshots\": false,| bucketName: \"a-very-long-base-name-for-every-bucket-of-this-fleet\" starts the name of the bucket of account 111111111111",
+    })
+    void aFleetMistakeIsOneLineNamingTheFieldAndWritesNothing(String what, String change, String expected) {
+        AppRun run = AppRun.of(fleet(change == null ? "" : change), null, null);
+        assertThat(run.status()).as(what).isEqualTo(1);
+        assertThat(run.err().lines().count()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).as(what).startsWith("velero-irsa: invalid configuration (context velero): " + expected)
+                .doesNotContain("Exception");
+        assertThat(run.files().stream().filter(f -> f.endsWith(".template.json"))).as("no template").isEmpty();
+    }
+
+    @Test
+    void oneClusterWithoutItsAccountAmongOthersIsNamed() {
+        String json = fleet("\"ebsSnapshots\": false,").replace(", \"account\": \"222222222222\"", "");
+        AppRun run = AppRun.of(json, null, null);
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).startsWith("velero-irsa: invalid configuration (context velero): clusters[1].account: missing");
+    }
+
+    @Test
+    void aBackupAccountWithoutClusterAccountsIsNamed() {
+        String json = fleet("\"backupAccount\": \"999988887777\", \"ebsSnapshots\": false,")
+                .replace(", \"account\": \"222222222222\"", "").replace(", \"account\": \"111111111111\"", "");
+        AppRun run = AppRun.of(json, null, null);
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).startsWith("velero-irsa: invalid configuration (context velero): backupAccount: \"999988887777\" is set, but no cluster");
+    }
+
+    @Test
+    void aClusterMistakeInAStackOfTheFleetIsNamedByItsPlaceInTheWholeList() {
+        // Cluster b (index 1) is the only cluster of its stack, where it is index 0.
+        String json = fleet("\"ebsSnapshots\": false,").replace("\"name\": \"b\",", "\"name\": \"b\", \"namespace\": \"Bad_NS\",");
+        AppRun run = AppRun.of(json, null, null);
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).startsWith("velero-irsa: invalid configuration (context velero): clusters[1].namespace: \"Bad_NS\"");
+    }
 }
