@@ -4,18 +4,19 @@
 # warning and on any failed checkov check; checkov skips are declared in the templates' metadata,
 # each with its reason.
 #
-#   scripts/lint-templates.sh                     # the whole matrix
+#   scripts/lint-templates.sh                     # the whole matrix (test/configs, test/fleets)
 #   scripts/lint-templates.sh my-config.json      # your own configuration
 #   scripts/lint-templates.sh cdk.out/X.template.json   # a template synthesized elsewhere
 #
 # Needs python3 (with venv), Node.js and Java; installs the pinned linters in a virtual
-# environment under target/ on first use (LINT_VENV overrides the folder).
+# environment on first use, kept under ~/.cache/velero-irsa for every clone (LINT_VENV
+# overrides the folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CFN_LINT_VERSION=1.58.0
 CHECKOV_VERSION=3.3.30
-VENV=${LINT_VENV:-target/lint-venv}
+VENV=${LINT_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/velero-irsa/lint-venv}
 OUT=${LINT_OUT:-target/lint}
 CDK=${CDK:-npx --yes aws-cdk@2.1148.1}
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
@@ -24,13 +25,14 @@ export CDK_DISABLE_VERSION_CHECK=1
 if ! "$VENV/bin/cfn-lint" --version 2>/dev/null | grep -q "$CFN_LINT_VERSION" \
     || ! "$VENV/bin/checkov" --version 2>/dev/null | grep -qx "$CHECKOV_VERSION"; then
   echo "== installing cfn-lint $CFN_LINT_VERSION and checkov $CHECKOV_VERSION into $VENV"
+  mkdir -p "$(dirname "$VENV")"
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check \
     "cfn-lint==$CFN_LINT_VERSION" "checkov==$CHECKOV_VERSION"
 fi
 
 configs=("$@")
-[ ${#configs[@]} -gt 0 ] || configs=(test/configs/*.json)
+[ ${#configs[@]} -gt 0 ] || configs=(test/configs/*.json test/fleets/*.json)
 
 rm -rf "$OUT"
 templates=()

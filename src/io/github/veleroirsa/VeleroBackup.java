@@ -118,7 +118,9 @@ public class VeleroBackup extends Construct {
         boolean bucketCreated = props.getExistingBucket() == null && props.getRemoteBucket() == null;
         this.policy = anyCluster ? VeleroPolicy.create(this, props, bucket, encryptionKey, bucketCreated) : null;
         boolean perCluster = props.getIsolation() == Isolation.PER_CLUSTER;
-        this.snapshotPolicy = anyCluster && perCluster && props.isEbsSnapshots() ? VeleroPolicy.snapshots(this) : null;
+        // Only where a role backs up: a fleet's stack may hold restore-only clusters alone.
+        boolean anyBackingUp = props.getClusters().stream().anyMatch(c -> !c.isRestoreOnly());
+        this.snapshotPolicy = anyBackingUp && perCluster && props.isEbsSnapshots() ? VeleroPolicy.snapshots(this) : null;
         // Each role's prefixes, measured with the bucket's ARN at its longest before any role exists.
         Map<String, PolicyDocument> bucketAccess = new LinkedHashMap<>();
         if (perCluster) {
