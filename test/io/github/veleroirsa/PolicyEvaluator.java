@@ -67,9 +67,16 @@ public final class PolicyEvaluator {
             return false;
         }
         boolean byIdentity = identity.stream().anyMatch(p -> p.allows(request));
-        boolean byResource = resource != null && resource.allows(request);
         boolean same = resourceAccount.equals(request.context().get("aws:PrincipalAccount"));
-        return same ? byIdentity || byResource : byIdentity && byResource;
+        if (same) {
+            // Within the account, a resource policy's account principal only delegates to the
+            // account's own policies: it grants nothing by itself (a key policy's root statement).
+            Map<String, String> named = new java.util.HashMap<>(request.context());
+            named.remove("aws:PrincipalAccount");
+            Request byName = new Request(request.action(), request.resource(), named);
+            return byIdentity || resource != null && resource.allows(byName);
+        }
+        return byIdentity && resource != null && resource.allows(request);
     }
 
     private boolean principal(JsonNode principal, Request request) {

@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
@@ -34,24 +36,52 @@ import io.github.cdklabs.cdknag.AwsSolutionsChecks;
  */
 class FleetAccountsTest {
     static final Path CONFIG = Path.of("test", "fleets", "accounts.json");
-    static JsonNode config;
-    static AppRun run;
-    /** Each stack's template, by stack name, and its account and region from the manifest. */
-    static final Map<String, JsonNode> templates = new TreeMap<>();
-    static final Map<String, String> environments = new TreeMap<>();
 
-    @BeforeAll
-    static void synthesize() throws IOException {
-        config = TestApps.JSON.readTree(CONFIG.toFile());
-        run = AppRun.of(Files.readString(CONFIG), null, null);
-        assertThat(run.status()).as(run.err()).isZero();
-        JsonNode manifest = run.json("manifest.json");
-        manifest.get("artifacts").properties().forEach(e -> {
-            if (e.getValue().path("type").asText().equals("aws:cloudformation:stack")) {
-                environments.put(e.getKey(), e.getValue().get("environment").asText());
-                templates.put(e.getKey(), run.template(e.getKey()));
-            }
-        });
+    /** A fleet's configuration and what the app made of it: each stack's template and environment. */
+    record Fleet(Path file, JsonNode config, AppRun run, Map<String, JsonNode> templates, Map<String, String> environments) {
+        String backupAccount() {
+            return config.path("backupAccount").asText(null);
+        }
+    }
+
+    static final Map<Path, Fleet> FLEETS = new HashMap<>();
+    /** The fleet the helpers below read: each test sets it first. */
+    static JsonNode config;
+    static Map<String, JsonNode> templates;
+    static Map<String, String> environments;
+
+    static Stream<Path> fleets() throws IOException {
+        try (Stream<Path> files = Files.list(CONFIG.getParent())) {
+            return files.filter(p -> p.toString().endsWith(".json")).sorted().toList().stream();
+        }
+    }
+
+    /** Synthesizes a fleet once, and makes it the one the helpers read. */
+    static Fleet use(Path file) {
+        Fleet f = FLEETS.computeIfAbsent(file, FleetAccountsTest::synthesize);
+        config = f.config();
+        templates = f.templates();
+        environments = f.environments();
+        return f;
+    }
+
+    static Fleet synthesize(Path file) {
+        try {
+            JsonNode json = TestApps.JSON.readTree(file.toFile());
+            AppRun run = AppRun.of(Files.readString(file), null, null);
+            assertThat(run.status()).as(run.err()).isZero();
+            Map<String, JsonNode> t = new TreeMap<>();
+            Map<String, String> env = new TreeMap<>();
+            run.json("manifest.json").get("artifacts").properties().forEach(e -> {
+                if (e.getValue().path("type").asText().equals("aws:cloudformation:stack")) {
+                    env.put(e.getKey(), e.getValue().get("environment").asText());
+                    t.put(e.getKey(), run.template(e.getKey()));
+                }
+            });
+            return new Fleet(file, json, run, t, env);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A cluster of the configuration: where it runs, as its issuer and account say. */
@@ -67,6 +97,18 @@ class FleetAccountsTest {
                     c.get("name").asText()), sources, c.path("restoreOnly").asBoolean()));
         }
         return out;
+    }
+
+    /** A flag's value in a command line, as sh reads it: a deploy-time value is single-quoted. */
+    static String flag(String command, String flag) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" " + flag + " ('[^']*'|[^ ]+)").matcher(command);
+        assertThat(m.find()).as("%s in %s", flag, command).isTrue();
+        return m.group(1).replace("'", "");
+    }
+
+    /** The account that holds a cluster's bucket: the backup account, else its own. */
+    static String holder(Cluster c) {
+        return config.has("backupAccount") ? config.get("backupAccount").asText() : c.account();
     }
 
     static Cluster cluster(String name) {
@@ -91,13 +133,16 @@ class FleetAccountsTest {
         return out;
     }
 
-    @Test
-    void aStackPerAccountAndRegionEachPinnedWithItsClustersRolesAndTheBucketsOnlyInTheBackupAccount() {
-        String backup = config.get("backupAccount").asText();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fleets")
+    void aStackPerAccountAndRegionEachPinnedWithItsClustersRolesAndTheBucketsOnlyInTheBackupAccount(Path file) {
+        use(file);
         TreeSet<String> want = new TreeSet<>();
         for (Cluster c : clusters()) {
             want.add("aws://" + c.account() + "/" + c.region());
-            want.add("aws://" + backup + "/" + c.region());
+            if (!c.restoreOnly()) {
+                want.add("aws://" + holder(c) + "/" + c.region());
+            }
         }
         assertThat(new TreeSet<>(environments.values())).as("one stack per account and region").isEqualTo(want);
         environments.forEach((stack, env) -> assertThat(stack).as("the stack's name says where it is")
@@ -105,8 +150,10 @@ class FleetAccountsTest {
 
         Map<String, Map.Entry<String, JsonNode>> wirings = wirings();
         Map<String, String> buckets = buckets();
-        assertThat(buckets.values()).as("buckets only in the backup account's stacks")
-                .allMatch(stack -> environments.get(stack).startsWith("aws://" + backup + "/"));
+        if (config.has("backupAccount")) {
+            assertThat(buckets.values()).as("buckets only in the backup account's stacks")
+                    .allMatch(stack -> environments.get(stack).startsWith("aws://" + config.get("backupAccount").asText() + "/"));
+        }
         for (Cluster c : clusters()) {
             var entry = wirings.get(c.name());
             assertThat(entry).as("cluster %s has its wiring", c.name()).isNotNull();
@@ -128,10 +175,10 @@ class FleetAccountsTest {
             if (c.restoreOnly()) {
                 assertThat(install).contains("--no-default-backup-location");
             } else {
-                String bucket = install.replaceAll(".* --bucket ([^ ]+) .*", "$1");
-                assertThat(buckets).as("cluster %s writes to a bucket of the backup account", c.name()).containsKey(bucket);
-                assertThat(environments.get(buckets.get(bucket))).as("in its own region")
-                        .isEqualTo("aws://" + backup + "/" + c.region());
+                String bucket = flag(install, "--bucket");
+                assertThat(buckets).as("cluster %s writes to a bucket of the fleet", c.name()).containsKey(bucket);
+                assertThat(environments.get(buckets.get(bucket))).as("in the backup account, else its own, in its region")
+                        .isEqualTo("aws://" + holder(c) + "/" + c.region());
                 assertThat(install).contains("--backup-location-config region=" + c.region());
             }
             // Each source's ReadOnly location names the source's bucket and region.
@@ -143,17 +190,19 @@ class FleetAccountsTest {
                     }
                 }
                 assertThat(create).as("cluster %s has a location for source %s", c.name(), source).isNotNull();
-                String bucket = create.replaceAll(".* --bucket ([^ ]+) .*", "$1");
-                assertThat(wirings.get(source).getValue().get("veleroInstall").asText()).contains("--bucket " + bucket + " ");
+                String bucket = flag(create, "--bucket");
+                assertThat(flag(wirings.get(source).getValue().get("veleroInstall").asText(), "--bucket")).isEqualTo(bucket);
                 assertThat(create).contains("--config region=" + cluster(source).region()).contains("--access-mode ReadOnly");
             }
         }
     }
 
-    @Test
-    void everyStackIsCleanOfCdkNagFindings() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fleets")
+    void everyStackIsCleanOfCdkNagFindings(Path file) {
+        use(file);
         App app = ConfigMatrix.app();
-        List<VeleroStack> stacks = VeleroApp.stacks(app, ConfigMatrix.config(CONFIG), null, null);
+        List<VeleroStack> stacks = VeleroApp.stacks(app, ConfigMatrix.config(file), null, null);
         Aspects.of(app).add(AwsSolutionsChecks.Builder.create().verbose(true).build());
         app.synth();
         assertThat(stacks).hasSize(environments.size());
@@ -233,7 +282,7 @@ class FleetAccountsTest {
 
     static Held held(String clusterName) {
         String install = wirings().get(clusterName).getValue().get("veleroInstall").asText();
-        String bucket = install.replaceAll(".* --bucket ([^ ]+) .*", "$1");
+        String bucket = flag(install, "--bucket");
         String stack = buckets().get(bucket);
         JsonNode t = templates.get(stack);
         var values = values(stack);
@@ -270,54 +319,58 @@ class FleetAccountsTest {
     /** One request and the decision expected of it. */
     record Case(String what, Caller caller, Request request, String resourceAccount, JsonNode resourcePolicy, boolean allowed) {}
 
-    static Map<String, String> context(Caller caller, Map<String, String> more) {
+    static Map<String, String> context(Caller caller, String resourceAccount, Map<String, String> more) {
         Map<String, String> c = new LinkedHashMap<>(more);
         c.put("aws:PrincipalArn", caller.arn());
         c.put("aws:PrincipalAccount", caller.account());
         c.put("aws:SecureTransport", "true");
-        c.put("aws:ResourceAccount", config.get("backupAccount").asText());
+        c.put("aws:ResourceAccount", resourceAccount);
         return c;
     }
 
     static List<Case> cases() {
-        String backup = config.get("backupAccount").asText();
         List<Case> cases = new ArrayList<>();
         for (Cluster c : clusters()) {
             if (c.restoreOnly()) {
                 continue;
             }
+            String backup = holder(c);
             Held h = held(c.name());
             Caller own = role(c.name());
             String obj = "arn:aws:s3:::" + h.bucket() + "/" + c.prefix() + "/backups/nightly/velero-backup.json";
             String bucketArn = "arn:aws:s3:::" + h.bucket();
-            Map<String, String> kms = Map.of("kms:ViaService", "s3." + c.region() + ".amazonaws.com",
+            Map<String, String> kms = h.alias() == null ? Map.of() : Map.of("kms:ViaService", "s3." + c.region() + ".amazonaws.com",
                     "kms:EncryptionContext:aws:s3:arn", bucketArn, "kms:ResourceAliases", h.alias());
+            // A stranger in the bucket's own account with S3 rights of its own reaches it, as in
+            // any account (the README says so: the backup account keeps workload admins out);
+            // in another account, nothing reaches it but the grants.
             List<Caller> strangers = List.of(
                     admin("an unlisted role of account " + c.account(), "arn:aws:iam::" + c.account() + ":role/admin"),
                     admin("a role of an unlisted account, the same name", own.arn().replace(c.account(), "444455556666")));
             for (String action : List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject")) {
                 cases.add(new Case(c.name() + " " + action + " own prefix", own, new Request(action, obj,
-                        context(own, Map.of())), backup, h.bucketPolicy(), true));
+                        context(own, backup, Map.of())), backup, h.bucketPolicy(), true));
                 for (Caller s : strangers) {
                     cases.add(new Case(s.label() + " " + action + " " + c.name() + "'s prefix", s, new Request(action, obj,
-                            context(s, Map.of())), backup, h.bucketPolicy(), false));
+                            context(s, backup, Map.of())), backup, h.bucketPolicy(), s.account().equals(backup)));
                 }
             }
             cases.add(new Case(c.name() + " lists own prefix", own, new Request("s3:ListBucket", bucketArn,
-                    context(own, Map.of("s3:prefix", c.prefix() + "/backups/"))), backup, h.bucketPolicy(), true));
+                    context(own, backup, Map.of("s3:prefix", c.prefix() + "/backups/"))), backup, h.bucketPolicy(), true));
             cases.add(new Case(c.name() + " lists the bucket's root", own, new Request("s3:ListBucket", bucketArn,
-                    context(own, Map.of("s3:prefix", ""))), backup, h.bucketPolicy(), false));
+                    context(own, backup, Map.of("s3:prefix", ""))), backup, h.bucketPolicy(), false));
             cases.add(new Case(c.name() + " PutObject another prefix of its bucket", own, new Request("s3:PutObject",
-                    bucketArn + "/other/backups/x", context(own, Map.of())), backup, h.bucketPolicy(), false));
+                    bucketArn + "/other/backups/x", context(own, backup, Map.of())), backup, h.bucketPolicy(), false));
             if (h.keyPolicy() != null) {
                 for (String action : List.of("kms:GenerateDataKey", "kms:Decrypt")) {
                     cases.add(new Case(c.name() + " " + action + " its bucket's key through S3", own, new Request(action,
-                            h.keyArn(), context(own, kms)), backup, h.keyPolicy(), true));
+                            h.keyArn(), context(own, backup, kms)), backup, h.keyPolicy(), true));
                     cases.add(new Case(c.name() + " " + action + " its bucket's key, not through S3", own, new Request(
-                            action, h.keyArn(), context(own, Map.of("kms:ResourceAliases", h.alias()))), backup, h.keyPolicy(), false));
+                            action, h.keyArn(), context(own, backup, Map.of("kms:ResourceAliases", h.alias()))), backup, h.keyPolicy(), false));
                     for (Caller s : strangers) {
                         cases.add(new Case(s.label() + " " + action + " " + c.name() + "'s bucket key through S3", s,
-                                new Request(action, h.keyArn(), context(s, kms)), backup, h.keyPolicy(), false));
+                                new Request(action, h.keyArn(), context(s, backup, kms)), backup, h.keyPolicy(),
+                                s.account().equals(backup)));
                     }
                 }
             }
@@ -329,27 +382,29 @@ class FleetAccountsTest {
                 Caller other = role(o.name());
                 boolean restores = o.sources().contains(c.name());
                 cases.add(new Case(o.name() + " GetObject " + c.name() + "'s backup", other, new Request("s3:GetObject", obj,
-                        context(other, Map.of())), backup, h.bucketPolicy(), restores));
+                        context(other, backup, Map.of())), backup, h.bucketPolicy(), restores));
                 cases.add(new Case(o.name() + " lists " + c.name() + "'s prefix", other, new Request("s3:ListBucket",
-                        bucketArn, context(other, Map.of("s3:prefix", c.prefix() + "/backups/"))), backup, h.bucketPolicy(), restores));
+                        bucketArn, context(other, backup, Map.of("s3:prefix", c.prefix() + "/backups/"))), backup, h.bucketPolicy(), restores));
                 cases.add(new Case(o.name() + " DeleteObject " + c.name() + "'s backup", other, new Request("s3:DeleteObject",
-                        obj, context(other, Map.of())), backup, h.bucketPolicy(), false));
+                        obj, context(other, backup, Map.of())), backup, h.bucketPolicy(), false));
                 cases.add(new Case(o.name() + " PutObject " + c.name() + "'s backup", other, new Request("s3:PutObject",
-                        obj, context(other, Map.of())), backup, h.bucketPolicy(), false));
+                        obj, context(other, backup, Map.of())), backup, h.bucketPolicy(), false));
                 cases.add(new Case(o.name() + " writes a restore log under " + c.name() + "'s prefix", other, new Request(
                         "s3:PutObject", "arn:aws:s3:::" + h.bucket() + "/" + c.prefix() + "/restores/r1/restore-r1-logs.gz",
-                        context(other, Map.of())), backup, h.bucketPolicy(), restores));
+                        context(other, backup, Map.of())), backup, h.bucketPolicy(), restores));
                 if (h.keyPolicy() != null) {
                     cases.add(new Case(o.name() + " Decrypt " + c.name() + "'s bucket key through S3", other, new Request(
-                            "kms:Decrypt", h.keyArn(), context(other, kms)), backup, h.keyPolicy(), restores));
+                            "kms:Decrypt", h.keyArn(), context(other, backup, kms)), backup, h.keyPolicy(), restores));
                 }
             }
         }
         return cases;
     }
 
-    @Test
-    void aRequestIsAllowedOnlyWhereTheIdentityPolicyAndTheBucketOrKeyPolicyBothAllowIt() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fleets")
+    void aRequestIsAllowedOnlyWhereTheIdentityPolicyAndTheBucketOrKeyPolicyBothAllowIt(Path file) throws IOException {
+        use(file);
         List<Case> cases = cases();
         List<String> wrong = new ArrayList<>();
         StringBuilder table = new StringBuilder("| who | request | resource | our evaluator | simulator |\n| --- | --- | --- | --- | --- |\n");
@@ -382,7 +437,7 @@ class FleetAccountsTest {
                             ? " (prefix " + k.request().context().get("s3:prefix") + ")" : "")
                     .append(" | ").append(ours ? "allowed" : "denied").append(" | ").append(sim).append(" |\n");
         }
-        Path out = Path.of("target", "policy-tables", "fleet-accounts.md");
+        Path out = Path.of("target", "policy-tables", "fleet-" + file.getFileName().toString().replace(".json", ".md"));
         Files.createDirectories(out.getParent());
         Files.writeString(out, table);
         assertThat(wrong).as("decisions (%d cases; table in %s)", cases.size(), out).isEmpty();
@@ -405,12 +460,13 @@ class FleetAccountsTest {
         return out;
     }
 
-    @Test
-    void theRealVeleroCliAndChartPutEachClusterOnItsBucketAndItsSourcesOnTheirsInTheirRegions() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fleets")
+    void theRealVeleroCliAndChartPutEachClusterOnItsBucketAndItsSourcesOnTheirsInTheirRegions(Path file) throws IOException {
+        use(file);
         WiringClientsTest.findTheClients();
         WiringClientsTest clients = new WiringClientsTest();
         Map<String, Map.Entry<String, JsonNode>> wirings = wirings();
-        String backup = config.get("backupAccount").asText();
         String base = config.path("bucketName").asText("velero-backups");
         for (Cluster c : clusters()) {
             JsonNode w = wirings.get(c.name()).getValue();
@@ -444,8 +500,6 @@ class FleetAccountsTest {
             }
             assertThat(w.get("roleArn").asText()).startsWith("arn:aws:iam::" + c.account() + ":role/");
             assertThat(want.values().stream().map(l -> l.get(0))).allMatch(b -> buckets().containsKey(b));
-            assertThat(buckets().keySet().stream().map(buckets()::get).map(environments::get))
-                    .allMatch(env -> env.startsWith("aws://" + backup + "/"));
         }
     }
 
@@ -500,5 +554,69 @@ class FleetAccountsTest {
         AppRun run = AppRun.of(json, null, null);
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).startsWith("velero-irsa: invalid configuration (context velero): clusters[1].namespace: \"Bad_NS\"");
+    }
+
+    @Test
+    void eachClusterIsLookedUpAndAssociatedInItsOwnAccountAndRegion() {
+        // Pod Identity, clusters named by EKS name: nobody answers the lookups outside the CLI, and
+        // the message names the account and region of the cluster's own stack.
+        String json = "{\"identity\": \"BOTH\", \"ebsSnapshots\": false, \"clusters\": ["
+                + "{\"name\": \"a\", \"account\": \"111111111111\", \"region\": \"eu-west-1\", \"clusterName\": \"eks-a\"},"
+                + "{\"name\": \"b\", \"account\": \"222222222222\", \"region\": \"ap-south-1\", \"clusterName\": \"eks-b\"}]}";
+        AppRun unanswered = AppRun.of(Map.of(ConfigLoader.CONTEXT_KEY, json), null, null, false);
+        assertThat(unanswered.status()).isEqualTo(1);
+        assertThat(unanswered.err()).startsWith("velero-irsa: lookups not answered (context velero): clusters[0].clusterName:"
+                + " the issuer of EKS cluster \"eks-a\" (cluster \"a\") in account 111111111111, region eu-west-1");
+        // Answered (as cdk.context.json would hold them), each stack has its cluster's association,
+        // on its own role, and a trust pinned to that cluster's ARN in its account and region.
+        Map<String, Object> context = new HashMap<>();
+        context.put(ConfigLoader.CONTEXT_KEY, json);
+        String[][] answers = {{"111111111111", "eu-west-1", "eks-a", "A0"}, {"222222222222", "ap-south-1", "eks-b", "B0"}};
+        for (String[] a : answers) {
+            var query = IssuerLookup.query(a[2], a[1]);
+            String key = software.amazon.awscdk.ContextProvider.getKey(new software.amazon.awscdk.Stack(
+                    TestApps.app(Map.of(), null), "Probe", software.amazon.awscdk.StackProps.builder().env(
+                            software.amazon.awscdk.Environment.builder().account(a[0]).region(a[1]).build()).build()),
+                    software.amazon.awscdk.GetContextKeyOptions.builder().provider(IssuerLookup.PROVIDER).props(query.getProps())
+                            .build()).getKey();
+            context.put(key, List.of(Map.of("Identifier", a[2], IssuerLookup.PROPERTY, "https://oidc.eks." + a[1]
+                    + ".amazonaws.com/id/" + a[3].repeat(16))));
+        }
+        AppRun run = AppRun.of(context, null, null, false);
+        assertThat(run.status()).as(run.err()).isZero();
+        for (String[] a : answers) {
+            JsonNode t = run.template("VeleroBackup-" + a[0] + "-" + a[1]);
+            List<String> associations = new ArrayList<>();
+            List<String> pinned = new ArrayList<>();
+            t.get("Resources").forEach(r -> {
+                if (r.get("Type").asText().equals("AWS::EKS::PodIdentityAssociation")) {
+                    associations.add(r.at("/Properties/ClusterName").asText());
+                }
+                if (r.get("Type").asText().equals("AWS::IAM::Role")) {
+                    r.at("/Properties/AssumeRolePolicyDocument/Statement").forEach(st -> st.path("Condition").forEach(op -> {
+                        JsonNode v = op.path("aws:RequestTag/eks-cluster-arn");
+                        if (v.isTextual()) {
+                            pinned.add(v.asText());
+                        }
+                        v.forEach(x -> pinned.add(x.asText()));
+                    }));
+                }
+            });
+            assertThat(associations).containsExactly(a[2]);
+            assertThat(pinned).containsExactly("arn:aws:eks:" + a[1] + ":" + a[0] + ":cluster/" + a[2]);
+        }
+    }
+
+    @Test
+    void aStackOverCloudFormationsResourceLimitIsNamed() {
+        StringBuilder clusters = new StringBuilder();
+        for (int i = 0; i < 260; i++) {
+            clusters.append(i == 0 ? "" : ",").append("{\"name\": \"c").append(i).append("\", \"account\": \"111111111111\","
+                    + " \"oidcIssuer\": \"https://oidc.eks.us-east-1.amazonaws.com/id/").append(String.format("%032X", i)).append("\"}");
+        }
+        AppRun run = AppRun.of("{\"roles\": \"PER_CLUSTER\", \"clusters\": [" + clusters + "]}", null, null);
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).startsWith("velero-irsa: invalid configuration (context velero): clusters: stack"
+                + " VeleroBackup-111111111111-us-east-1: 260 clusters make ");
     }
 }

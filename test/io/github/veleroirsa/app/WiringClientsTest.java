@@ -230,7 +230,7 @@ class WiringClientsTest {
             }
             return new Expected(cluster.get("name").asText(), namespace, serviceAccount,
                     !"POD_IDENTITY".equals(text(config, "identity", "IRSA")),
-                    text(config, "existingBucketName", WiringOutputs.BUCKET), ebs ? region : null, fsb || moveData,
+                    text(config, "existingBucketName", text(config, "bucketName", WiringOutputs.BUCKET)), ebs ? region : null, fsb || moveData,
                     fsb && !ebs && !moveData, text(config, "veleroPluginImage", "velero/velero-plugin-for-aws:v1.14.0"),
                     roleArn(config, cluster), shared ? null : text(cluster, "prefix", cluster.get("name").asText()),
                     cluster.path("restoreOnly").asBoolean(), sources, moveData);

@@ -34,7 +34,8 @@ final class WiringOutputs {
         // A role's name and ARN as IAM gives them: its RoleName (else a generated one) under its Path.
         String roleName = resource.at("/Properties/RoleName").asText(ROLE_NAME);
         return switch (type + (key.endsWith(".Arn") ? ".Arn" : "")) {
-            case "AWS::S3::Bucket" -> BUCKET;
+            // A named bucket's Ref is its name, as CloudFormation gives it.
+            case "AWS::S3::Bucket" -> resource.at("/Properties/BucketName").asText(BUCKET);
             case "AWS::IAM::Role" -> roleName;
             case "AWS::IAM::Role.Arn" -> "arn:aws:iam::111122223333:role" + resource.at("/Properties/Path").asText("/")
                     + roleName;
