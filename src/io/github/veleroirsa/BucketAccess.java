@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import software.amazon.awscdk.services.iam.AccountPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -151,8 +150,10 @@ final class BucketAccess {
      * @param bucketArn the bucket's ARN
      * @param grant     the role and its prefixes
      * @param sids      the Sids the bucket policy has taken so far
+     * @param account   the role's account as a principal
      */
-    static List<PolicyStatement> grant(String bucketArn, BucketGrant grant, Set<String> sids) {
+    static List<PolicyStatement> grant(String bucketArn, BucketGrant grant, Set<String> sids,
+            software.amazon.awscdk.services.iam.IPrincipal account) {
         String by = "For" + Wiring.pascal(grant.roleArn().substring(grant.roleArn().lastIndexOf('/') + 1));
         List<Spec> specs = new ArrayList<>(writes(bucketArn, grant.writes(), new HashSet<>()));
         specs.addAll(reads(bucketArn, grant.reads(), new HashSet<>()));
@@ -161,7 +162,7 @@ final class BucketAccess {
             PolicyStatement.Builder b = PolicyStatement.Builder.create()
                     .sid(Wiring.unique(sids, spec.sid() + by))
                     .effect(Effect.ALLOW)
-                    .principals(List.of(new AccountPrincipal(grant.account())))
+                    .principals(List.of(account))
                     .actions(spec.actions())
                     .resources(spec.resources());
             Map<String, Object> conditions = new java.util.LinkedHashMap<>();

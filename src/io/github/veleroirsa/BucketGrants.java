@@ -1,5 +1,7 @@
 package io.github.veleroirsa;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +37,15 @@ final class BucketGrants {
     static void apply(VeleroBackup scope, Bucket bucket, IKey key, List<BucketGrant> grants) {
         Stack stack = Stack.of(scope);
         Set<String> sids = new HashSet<>();
+        String bucketArn = bucket.getBucketArn();
+        Map<String, IPrincipal> accounts = new HashMap<>();
+        List<PolicyStatement> statements = new ArrayList<>();
         for (BucketGrant grant : grants) {
-            BucketAccess.grant(bucket.getBucketArn(), grant, sids).forEach(bucket::addToResourcePolicy);
+            statements.addAll(BucketAccess.grant(bucketArn, grant, sids,
+                    accounts.computeIfAbsent(grant.account(), AccountPrincipal::new)));
         }
+        // In one call: the bucket's policy is there already, with its TLS-only statement (enforceSsl).
+        bucket.getPolicy().getDocument().addStatements(statements.toArray(PolicyStatement[]::new));
         String name = Rules.unresolved(bucket.getBucketName()) ? "the bucket" : "bucket "
                 + InvalidInputException.quote(bucket.getBucketName());
         int size = TrustPolicySize.measure(stack.resolve(bucket.getPolicy().getDocument()));
@@ -53,13 +61,13 @@ final class BucketGrants {
         Map<String, Object> conditions = new LinkedHashMap<>();
         conditions.put("ArnEquals", Map.of("aws:PrincipalArn", grants.stream().map(BucketGrant::roleArn).distinct().toList()));
         conditions.put("StringEquals", Map.of("kms:ViaService", "s3." + stack.getRegion() + "." + stack.getUrlSuffix()));
-        conditions.put("StringLike", Map.of(VeleroPermissions.KMS_S3_CONTEXT, List.of(bucket.getBucketArn())));
-        List<IPrincipal> accounts = grants.stream().map(BucketGrant::account).distinct().sorted()
-                .map(a -> (IPrincipal) new AccountPrincipal(a)).toList();
+        conditions.put("StringLike", Map.of(VeleroPermissions.KMS_S3_CONTEXT, List.of(bucketArn)));
+        List<IPrincipal> principals = grants.stream().map(BucketGrant::account).distinct().sorted()
+                .map(accounts::get).toList();
         key.addToResourcePolicy(PolicyStatement.Builder.create()
                 .sid("VeleroRolesOfOtherAccounts")
                 .effect(Effect.ALLOW)
-                .principals(accounts)
+                .principals(principals)
                 .actions(VeleroPermissions.KMS_ACTIONS)
                 .resources(List.of("*"))
                 .conditions(conditions)

@@ -133,10 +133,12 @@ public class VeleroBackup extends Construct {
             BucketAccess.Target longest = remote != null ? own : BucketAccess.Target.local(
                     "arn:" + TrustPolicySize.LONGEST_PARTITION + ":s3:::" + longestBucketName());
             props.getClustersByRole().forEach((name, clusters) -> {
-                checkInlineSize(name, BucketAccess.document(longest, clusters, BucketAccess.sources(props, clusters,
-                        longest, target)));
-                bucketAccess.put(name, BucketAccess.document(own, clusters, BucketAccess.sources(props, clusters, own,
-                        target)));
+                PolicyDocument document = BucketAccess.document(own, clusters, BucketAccess.sources(props, clusters, own,
+                        target));
+                // Another stack's bucket is named in full: the document is measured as it is.
+                checkInlineSize(name, longest == own ? document : BucketAccess.document(longest, clusters,
+                        BucketAccess.sources(props, clusters, longest, target)));
+                bucketAccess.put(name, document);
             });
         }
         if (!props.getBucketGrants().isEmpty()) {
