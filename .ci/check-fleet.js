@@ -28,6 +28,9 @@ for (const [name, a] of stacks) {
   if (name !== `${base}-${account}-${reg}`) fail(`stack ${name} in ${a.environment}`);
   byEnv[a.environment] = JSON.parse(fs.readFileSync(path.join(out, a.properties.templateFile), 'utf8'));
 }
+// An output's value as text, a deploy-time part (a bucket's Ref) written as a placeholder.
+const text = (v) => typeof v === 'string' ? v
+  : v['Fn::Join'] ? v['Fn::Join'][1].map((p) => typeof p === 'string' ? p : 'DEPLOY-TIME').join(v['Fn::Join'][0]) : 'DEPLOY-TIME';
 const of = (t, type) => Object.values(t.Resources).filter((r) => r.Type === type);
 const rows = [];
 for (const [env, t] of Object.entries(byEnv)) {
@@ -38,7 +41,7 @@ for (const [env, t] of Object.entries(byEnv)) {
   const roles = of(t, 'AWS::IAM::Role').map((r) => r.Properties.RoleName);
   const clusters = config.clusters.filter((c) => `aws://${c.account}/${region(c)}` === env).map((c) => c.name);
   const wired = Object.entries(t.Outputs || {}).filter(([k]) => k.startsWith('Wiring'))
-    .flatMap(([, o]) => JSON.parse(o.Value).flatMap((w) => w.clusters));
+    .flatMap(([, o]) => JSON.parse(text(o.Value)).flatMap((w) => w.clusters));
   if (wired.sort().join() !== clusters.sort().join()) fail(`${env}: wiring for ${wired} (expected its clusters ${clusters})`);
   if (of(t, 'AWS::IAM::OIDCProvider').length !== clusters.length) fail(`${env}: not one provider per cluster`);
   rows.push(`${env}: ${Object.keys(t.Resources).length} resources; clusters ${clusters.join(', ') || '-'}; roles ${roles.join(', ') || '-'};`

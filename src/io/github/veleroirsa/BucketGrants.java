@@ -34,7 +34,7 @@ final class BucketGrants {
     /** KMS's limit on a key policy: 32 KB. */
     static final int MAX_KEY_POLICY_LENGTH = 32 * 1024;
 
-    static void apply(VeleroBackup scope, Bucket bucket, IKey key, List<BucketGrant> grants) {
+    static void apply(VeleroBackup scope, Bucket bucket, IKey key, List<BucketGrant> grants, String bucketName) {
         Stack stack = Stack.of(scope);
         Set<String> sids = new HashSet<>();
         String bucketArn = bucket.getBucketArn();
@@ -46,8 +46,8 @@ final class BucketGrants {
         }
         // In one call: the bucket's policy is there already, with its TLS-only statement (enforceSsl).
         bucket.getPolicy().getDocument().addStatements(statements.toArray(PolicyStatement[]::new));
-        String name = Rules.unresolved(bucket.getBucketName()) ? "the bucket" : "bucket "
-                + InvalidInputException.quote(bucket.getBucketName());
+        String name = bucketName == null || Rules.unresolved(bucketName) ? "the bucket" : "bucket "
+                + InvalidInputException.quote(bucketName);
         int size = TrustPolicySize.measure(stack.resolve(bucket.getPolicy().getDocument()));
         if (size > MAX_BUCKET_POLICY_LENGTH) {
             throw new InvalidInputException("bucketGrants", "the policy of " + name + " in stack "
@@ -58,10 +58,18 @@ final class BucketGrants {
         if (key == null) {
             return;
         }
+        if (bucketName == null || Rules.unresolved(bucketName)) {
+            throw new InvalidInputException("bucketName", (bucketName == null ? "missing" : "known only at deploy time")
+                    + " while bucketGrants and KMS are given (expected the bucket's name: the key policy names the"
+                    + " bucket for other accounts' roles, and cannot refer to the bucket that refers to the key)");
+        }
         Map<String, Object> conditions = new LinkedHashMap<>();
         conditions.put("ArnEquals", Map.of("aws:PrincipalArn", grants.stream().map(BucketGrant::roleArn).distinct().toList()));
         conditions.put("StringEquals", Map.of("kms:ViaService", "s3." + stack.getRegion() + "." + stack.getUrlSuffix()));
-        conditions.put("StringLike", Map.of(VeleroPermissions.KMS_S3_CONTEXT, List.of(bucketArn)));
+        // The bucket by its name, written out: the bucket names the key, so the key's policy may not
+        // refer to the bucket (CloudFormation would refuse the circular dependency).
+        conditions.put("StringLike", Map.of(VeleroPermissions.KMS_S3_CONTEXT,
+                List.of("arn:" + stack.getPartition() + ":s3:::" + bucketName)));
         List<IPrincipal> principals = grants.stream().map(BucketGrant::account).distinct().sorted()
                 .map(accounts::get).toList();
         key.addToResourcePolicy(PolicyStatement.Builder.create()

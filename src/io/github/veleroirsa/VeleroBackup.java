@@ -143,7 +143,7 @@ public class VeleroBackup extends Construct {
         }
         if (!props.getBucketGrants().isEmpty()) {
             BucketGrants.apply(this, (software.amazon.awscdk.services.s3.Bucket) bucket, encryptionKey,
-                    props.getBucketGrants());
+                    props.getBucketGrants(), props.getBucketName());
         }
 
         Map<String, OidcProviderNative> created = new LinkedHashMap<>();
@@ -176,7 +176,10 @@ public class VeleroBackup extends Construct {
                     bucketAccess.get(name), boundary, this::issuerConditions);
             if (bucketAccess.containsKey(name)) {
                 VeleroPolicy.exemptBucketAccess((software.amazon.awscdk.CfnResource) role.getNode().getDefaultChild(),
-                        bucket, bucketCreated, props.getClustersByRole().get(name).stream()
+                        // Another stack's bucket that no cluster of the role writes to is not named at all.
+                        bucket, bucketCreated, props.getRemoteBucket() == null
+                                || props.getClustersByRole().get(name).stream().anyMatch(c -> !c.isRestoreOnly()),
+                        props.getClustersByRole().get(name).stream()
                                 .flatMap(c -> props.remoteSourcesOf(c).stream()).map(BackupSource::bucket).distinct().toList());
             }
             trustPolicies.put(name, role.getAssumeRolePolicy());

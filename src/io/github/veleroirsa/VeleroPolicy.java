@@ -114,7 +114,8 @@ final class VeleroPolicy {
                     List.of(bucketArn)));
         }
         BackupBucket remote = props.getRemoteBucket();
-        if (remote != null && remote.keyAlias() != null) {
+        // Restore-only clusters alone never write to their own bucket: its key is not theirs to use.
+        if (remote != null && remote.keyAlias() != null && props.getClusters().stream().anyMatch(c -> !c.isRestoreOnly())) {
             statements.add(BucketAccess.key("VeleroBackupKey", BucketAccess.Target.of(stack, remote)));
             exemptions.add(keyExemption(List.of(keysFinding(remote))));
         }
@@ -214,13 +215,17 @@ final class VeleroPolicy {
      * The finding a role's inline policy ({@link BucketAccess}) is accepted for: object ARNs under
      * its prefixes, which end in {@code *}.
      */
-    static void exemptBucketAccess(CfnResource role, IBucket bucket, boolean bucketCreated, List<BackupBucket> sourceBuckets) {
+    static void exemptBucketAccess(CfnResource role, IBucket bucket, boolean bucketCreated, boolean ownObjects,
+            List<BackupBucket> sourceBuckets) {
         Stack stack = Stack.of(role);
         String arn = bucketCreated
                 ? "<" + stack.getLogicalId((CfnElement) bucket.getNode().getDefaultChild()) + "\\.Arn>"
                 : "arn:" + PARTITION + ":s3:::" + bucket.getBucketName().replace(".", "\\.");
         List<Exemption> exemptions = new ArrayList<>();
-        List<Object> objects = new ArrayList<>(List.of(regex("/^Resource::" + arn + "\\/.+\\*.*$/")));
+        List<Object> objects = new ArrayList<>();
+        if (ownObjects) {
+            objects.add(regex("/^Resource::" + arn + "\\/.+\\*.*$/"));
+        }
         for (BackupBucket b : sourceBuckets) {
             objects.add(regex("/^Resource::arn:" + PARTITION + ":s3:::" + b.bucketName().replace(".", "\\.") + "\\/.+\\*.*$/"));
         }

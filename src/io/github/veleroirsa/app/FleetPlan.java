@@ -112,10 +112,27 @@ final class FleetPlan {
                         + " key of its own, named by the plan the README gives)");
             }
         }
+        if (config.rolePath() != null && (config.rolePath().contains("*") || config.rolePath().contains("?"))) {
+            throw new InvalidInputException("rolePath", quote(config.rolePath()) + " has '*' or '?' (expected a path"
+                    + " without them: with clusters in accounts, other accounts' bucket policies name each role by its"
+                    + " ARN with ArnEquals, which takes them as wildcards)");
+        }
         List<ClusterConfig> clusters = config.clusters();
+        Map<String, Integer> issuers = new HashMap<>();
         for (int i = 0; i < clusters.size(); i++) {
             ClusterConfig c = clusters.get(i);
             String at = "clusters[" + i + "]";
+            if (c.oidcIssuer() != null) {
+                // One issuer, one cluster, across every account: a second account's role would trust its tokens.
+                String issuer = c.oidcIssuer().replaceFirst("^https://", "").replaceFirst("/$", "");
+                Integer first = issuers.putIfAbsent(issuer, i);
+                if (first != null) {
+                    throw new InvalidInputException(at + ".oidcIssuer", quote(c.oidcIssuer()) + " is the issuer of"
+                            + " clusters[" + first + "] (" + quote(clusters.get(first).name()) + ") too (expected one"
+                            + " entry per cluster, in whichever account: a role of another account would trust that"
+                            + " cluster's tokens)");
+                }
+            }
             if (c.account() == null) {
                 throw new InvalidInputException(at + ".account", "missing, while other clusters name theirs (expected"
                         + " every cluster's 12-digit account once one names it)");
@@ -138,6 +155,15 @@ final class FleetPlan {
                         + "] too (expected unique cluster names across every account)");
             }
             Place place = new Place(c.account(), region);
+            if (!Boolean.TRUE.equals(c.restoreOnly())) {
+                // Its prefix as the buckets and roles of other stacks will name it: checked here, under its own field.
+                try {
+                    new BackupSource(c.name(), prefix(c), c.account(), region, new BackupBucket(
+                            DEFAULT_BUCKET_BASE + "-" + place.id(), c.account(), region, null));
+                } catch (InvalidInputException e) {
+                    throw e.getField().equals("prefix") ? e.under(at) : new InvalidInputException(at + ".name", e.getProblem());
+                }
+            }
             placeOf.add(place);
             clustersAt.computeIfAbsent(place, p -> new ArrayList<>()).add(i);
             stacks.add(place);
@@ -155,6 +181,36 @@ final class FleetPlan {
                     throw new InvalidInputException(field, quote(sources.get(j)) + " is a restore-only cluster, with"
                             + " no backups of its own (expected a cluster that backs up)");
                 }
+            }
+        }
+        // Role names: at most 64 characters, and unique in an account whatever the case (IAM ignores it).
+        Map<String, Integer> roleNames = new HashMap<>();
+        for (int i = 0; i < clusters.size(); i++) {
+            ClusterConfig c = clusters.get(i);
+            String arn = roleArn(placeOf.get(i), roleKey(c));
+            String name = arn.substring(arn.lastIndexOf('/') + 1);
+            String field = "clusters[" + i + "]." + (c.role() != null ? "role" : "name");
+            if (name.length() > 64) {
+                throw new InvalidInputException(field, "cluster " + quote(c.name()) + "'s role would be named "
+                        + quote(name) + ", " + name.length() + " characters (expected at most 64: roles are named"
+                        + " <roleName>-<region>-<role>; a shorter roleName, role or cluster name)");
+            }
+            String key = placeOf.get(i).account() + "/" + arn.substring(arn.indexOf(":role") + 5).toLowerCase(java.util.Locale.ROOT);
+            Integer other = roleNames.putIfAbsent(key, i);
+            if (other != null && !roleKey(clusters.get(other)).equals(roleKey(c))) {
+                throw new InvalidInputException(field, "cluster " + quote(c.name()) + "'s role " + quote(name)
+                        + " is, to IAM, which ignores case, the role of clusters[" + other + "] ("
+                        + quote(clusters.get(other).name()) + ") too, in account " + placeOf.get(i).account()
+                        + " (expected names that differ in more than case)");
+            }
+        }
+        List<String> keys = config.ebsKmsKeyArns() == null ? List.of() : config.ebsKmsKeyArns();
+        for (int k = 0; k < keys.size(); k++) {
+            String[] parts = keys.get(k).split(":");
+            if (clustersAt.keySet().stream().noneMatch(p -> p.region().equals(parts[3]) && p.account().equals(parts[4]))) {
+                throw new InvalidInputException("ebsKmsKeyArns[" + k + "]", quote(keys.get(k)) + " is a key of account "
+                        + parts[4] + " in " + parts[3] + ", where no cluster runs (expected the keys of the clusters'"
+                        + " volumes: each stack's roles get the keys of their own account and region)");
             }
         }
         String base = base();
@@ -222,7 +278,14 @@ final class FleetPlan {
 
     /** The configuration of a place's clusters alone. */
     VeleroConfig configAt(Place p) {
-        return config.withClusters(indexes(p).stream().map(config.clusters()::get).toList());
+        VeleroConfig here = config.withClusters(indexes(p).stream().map(config.clusters()::get).toList());
+        if (config.ebsKmsKeyArns() == null) {
+            return here;
+        }
+        // The EBS keys of this account and region only: another account's volumes are not this role's.
+        List<String> keys = config.ebsKmsKeyArns().stream()
+                .filter(k -> k.split(":")[3].equals(p.region()) && k.split(":")[4].equals(p.account())).toList();
+        return here.withEbsKmsKeyArns(keys.isEmpty() ? null : keys);
     }
 
     private List<Integer> indexes(Place p) {
@@ -232,6 +295,11 @@ final class FleetPlan {
     /** Whether the place's own clusters' bucket is created in its own stack. */
     boolean holdsOwnBucket(Place p) {
         return bucketAccount(p).equals(p.account());
+    }
+
+    /** Whether a cluster of the place backs up (is not restore-only). */
+    boolean backsUp(Place p) {
+        return indexes(p).stream().anyMatch(i -> !Boolean.TRUE.equals(config.clusters().get(i).restoreOnly()));
     }
 
     /** The places (other accounts, same region) whose clusters' buckets the backup account's stack at {@code p} holds. */
@@ -251,7 +319,11 @@ final class FleetPlan {
     /** What a stack of the place adds to its construct's props. */
     void addTo(Place p, VeleroBackupProps.Builder b) {
         b.roleName(roleName(p));
-        if (holdsOwnBucket(p)) {
+        if (!backsUp(p)) {
+            // Restore-only clusters alone: they write only into their sources' buckets, so this place
+            // gets no bucket of its own; the construct names one that is never made, and grants nothing on it.
+            b.bucketName(null).noncurrentVersionExpiration(null).remoteBucket(bucket(p));
+        } else if (holdsOwnBucket(p)) {
             b.bucketName(bucketName(p)).bucketGrants(grants(p));
         } else {
             b.bucketName(null).noncurrentVersionExpiration(null).remoteBucket(bucket(p));

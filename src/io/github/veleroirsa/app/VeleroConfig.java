@@ -125,7 +125,8 @@ public record VeleroConfig(
             "existingBucket", "existingBucketName",
             "permissionsBoundary", "permissionsBoundaryArn",
             "accessLogsBucket", "accessLogsBucketName",
-            "ebsKmsKeys", "ebsKmsKeyArns");
+            "ebsKmsKeys", "ebsKmsKeyArns",
+            "bucketGrants", "clusters");
 
     /**
      * This configuration with only some of its clusters: those of one stack of a fleet
@@ -137,6 +138,15 @@ public record VeleroConfig(
                 noncurrentVersionExpirationDays, accessLogsBucketName, ebsSnapshots, fileSystemBackups, ebsKmsKeyArns,
                 namespace, serviceAccount, roleName, rolePath, permissionsBoundaryArn, maxSessionDurationSeconds,
                 maxTrustPolicyLength, tags, veleroPluginImage, verifyIssuers, some);
+    }
+
+    /** This configuration with other EBS keys: those of one stack of a fleet. */
+    VeleroConfig withEbsKmsKeyArns(List<String> keys) {
+        return new VeleroConfig(stackName, backupAccount, synthesizer, identity, roles, isolation, snapshotMoveData,
+                podIdentityPinning, bucketName, existingBucketName, encryption, kmsKeyArn, kmsKeyAlias,
+                noncurrentVersionExpirationDays, accessLogsBucketName, ebsSnapshots, fileSystemBackups, keys,
+                namespace, serviceAccount, roleName, rolePath, permissionsBoundaryArn, maxSessionDurationSeconds,
+                maxTrustPolicyLength, tags, veleroPluginImage, verifyIssuers, clusters);
     }
 
     /** The stack name to use. */

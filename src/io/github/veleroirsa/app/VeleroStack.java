@@ -182,7 +182,7 @@ public class VeleroStack extends Stack {
         long resources = 1 + getNode().findAll().stream().filter(c -> c instanceof software.amazon.awscdk.CfnResource).count();
         if (resources > MAX_RESOURCES) {
             throw new InvalidInputException("clusters", (stackName == null ? "" : "stack " + stackName + ": ")
-                    + clusters + " clusters make " + resources + " resources, over CloudFormation's limit of "
+                    + (clusters > 0 ? clusters + " clusters" : "the buckets of other accounts' clusters") + " make " + resources + " resources, over CloudFormation's limit of "
                     + MAX_RESOURCES + " per stack (expected fewer clusters per stack: split the list across"
                     + " configurations with their own stackName" + (stackName == null ? "" : ", or across regions")
                     + ")");

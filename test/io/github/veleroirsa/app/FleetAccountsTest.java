@@ -313,7 +313,18 @@ class FleetAccountsTest {
             }
         }
         assertThat(policy).as("the policy of bucket %s", bucket).isNotNull();
+        if (kmsIdOf(t, bucketId) != null) {
+            // The bucket refers to its key: the key's policy may refer to no resource (CloudFormation refuses a cycle).
+            String raw = t.at("/Resources/" + kmsIdOf(t, bucketId) + "/Properties/KeyPolicy").toString();
+            assertThat(raw).as("the key policy of bucket %s", bucket).doesNotContain("Fn::GetAtt").doesNotContain("\"Ref\":\"" + bucketId);
+        }
         return new Held(bucket, stack, policy, keyPolicy, keyArn, alias);
+    }
+
+    static String kmsIdOf(JsonNode t, String bucketId) {
+        String id = t.at("/Resources/" + bucketId + "/Properties/BucketEncryption/ServerSideEncryptionConfiguration/0"
+                + "/ServerSideEncryptionByDefault/KMSMasterKeyID/Fn::GetAtt/0").asText();
+        return id.isEmpty() ? null : id;
     }
 
     /** One request and the decision expected of it. */
@@ -618,5 +629,46 @@ class FleetAccountsTest {
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).startsWith("velero-irsa: invalid configuration (context velero): clusters: stack"
                 + " VeleroBackup-111111111111-us-east-1: 260 clusters make ");
+    }
+
+    /** The two-cluster fleet of {@link #fleet}, edited: a replacement of one string by another. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "one issuer in two accounts|B1B1B1B1B1B1B1B1B1B1B1B1B1B1B1B1|A1A1A1A1A1A1A1A1A1A1A1A1A1A1A1A1|clusters[1].oidcIssuer: \"https://oidc.eks.us-east-1.amazonaws.com/id/A1A1A1A1A1A1A1A1A1A1A1A1A1A1A1A1\" is the issuer of clusters[0] (\"a\") too",
+        "a wildcard in the role path|\"roles\": \"PER_CLUSTER\",|\"roles\": \"PER_CLUSTER\", \"rolePath\": \"/velero/*/\",|rolePath: \"/velero/*/\" has '*' or '?'",
+        "an EBS key where no cluster runs|\"roles\": \"PER_CLUSTER\",|\"roles\": \"PER_CLUSTER\", \"ebsKmsKeyArns\": [\"arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000001\"],|ebsKmsKeyArns[0]: \"arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000001\" is a key of account 111111111111 in eu-west-1, where no cluster runs",
+        "a source's bad prefix|\"name\": \"a\",|\"name\": \"a\", \"prefix\": \"a//b\",|clusters[0].prefix: \"a//b\"",
+        "a role name over 64 characters|\"name\": \"b\"|\"name\": \"b-with-a-name-long-enough-to-make-the-role-name-too-long-x\"|clusters[1].name: cluster \"b-with-a-name-long-enough-to-make-the-role-name-too-long-x\"'s role would be named",
+        "role names that differ in case only|\"account\": \"222222222222\", \"restoresFrom\": [\"a\"]|\"account\": \"111111111111\", \"name2\": 0|unknown",
+    })
+    void aFleetEditIsOneLineNamingTheField(String what, String from, String to, String expected) {
+        String json = fleet("\"ebsSnapshots\": false,").replace(from, to);
+        if (what.startsWith("role names")) {
+            // Two clusters of one account and region whose names differ in case only.
+            json = fleet("\"ebsSnapshots\": false,").replace("\"name\": \"b\", \"account\": \"222222222222\", \"restoresFrom\": [\"a\"],",
+                    "\"name\": \"A\", \"account\": \"111111111111\",");
+            expected = "clusters[1].name: cluster \"A\"'s role \"velero-us-east-1-A\" is, to IAM, which ignores case, the role"
+                    + " of clusters[0] (\"a\") too, in account 111111111111";
+        }
+        AppRun run = AppRun.of(json, null, null);
+        assertThat(run.status()).as(what + ": " + run.err()).isEqualTo(1);
+        assertThat(run.err().lines().count()).as(run.err()).isEqualTo(1);
+        assertThat(run.err()).as(what).startsWith("velero-irsa: invalid configuration (context velero): " + expected);
+    }
+
+    @Test
+    void restoreOnlyClustersAloneGetNoBucketAndNoKeyOfTheirOwn() {
+        use(CONFIG);
+        // dr only restores: its stack holds no bucket, and its policies name no key of a bucket of its own.
+        Cluster dr = clusters().stream().filter(Cluster::restoreOnly).findFirst().orElseThrow();
+        String stack = wirings().get(dr.name()).getKey();
+        JsonNode t = templates.get(stack);
+        String own = config.path("bucketName").asText("velero-backups") + "-" + dr.account() + "-" + dr.region();
+        assertThat(t.toString()).doesNotContain(own);
+        assertThat(buckets()).doesNotContainKey(own);
+        List<String> types = new ArrayList<>();
+        t.get("Resources").forEach(r -> types.add(r.get("Type").asText()));
+        assertThat(types).doesNotContain("AWS::S3::Bucket", "AWS::KMS::Key");
+        assertThat(t.path("Outputs").has("BucketName")).isFalse();
     }
 }
