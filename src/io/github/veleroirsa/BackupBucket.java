@@ -19,6 +19,15 @@ public record BackupBucket(String bucketName, String account, String region, Str
     static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
     static final Pattern ALIAS = Pattern.compile("alias/[A-Za-z0-9/_-]{1,250}");
 
+    /**
+     * Checks each component by S3's, IAM's and KMS's rules.
+     *
+     * @param bucketName the bucket's name
+     * @param account    the 12-digit account that owns it
+     * @param region     its region
+     * @param keyAlias   the alias of its KMS key, or {@code null}
+     * @throws InvalidInputException naming the component that breaks one
+     */
     public BackupBucket {
         Rules.bucketName("bucketName", bucketName);
         account(Rules.required("account", account), "account");

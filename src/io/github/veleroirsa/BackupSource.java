@@ -12,6 +12,16 @@ package io.github.veleroirsa;
  * @param bucket  the bucket it backs up to
  */
 public record BackupSource(String name, String prefix, String account, String region, BackupBucket bucket) {
+    /**
+     * Checks each component by the rules of cluster names, prefixes, account IDs and regions.
+     *
+     * @param name    the source cluster's name
+     * @param prefix  its prefix in the bucket
+     * @param account the 12-digit account it runs in
+     * @param region  the region it runs in
+     * @param bucket  the bucket it backs up to
+     * @throws InvalidInputException naming the component that breaks one
+     */
     public BackupSource {
         Rules.CLUSTER_NAME.check("name", name);
         Rules.PREFIX.check("prefix", prefix);

@@ -17,6 +17,14 @@ import java.util.regex.Pattern;
 public record BucketGrant(String roleArn, Map<String, String> writes, Map<String, String> reads) {
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws(?:-[a-z]+)*:iam::([0-9]{12}):role/[\\u0021-\\u007E]+");
 
+    /**
+     * Checks the role's ARN and every prefix, and keeps the maps in name order.
+     *
+     * @param roleArn the role's ARN
+     * @param writes  the prefixes it backs up to, by cluster name
+     * @param reads   the prefixes it restores from, by source cluster name
+     * @throws InvalidInputException naming the component that breaks one
+     */
     public BucketGrant {
         if (roleArn == null || !ROLE_ARN.matcher(roleArn).matches()) {
             throw new InvalidInputException("roleArn", (roleArn == null ? "missing" : InvalidInputException.quote(roleArn)

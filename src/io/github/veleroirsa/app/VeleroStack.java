@@ -138,7 +138,8 @@ public class VeleroStack extends Stack {
         // app asks now, so that too many is a configuration mistake of one line like the rest.
         List<String> problems = backup.getNode().findChild("Wiring").getNode().validate();
         if (!problems.isEmpty()) {
-            throw new InvalidInputException("clusters", problems.get(0));
+            throw new InvalidInputException("clusters", (plan == null ? "" : "stack " + getStackName() + ": ")
+                    + problems.get(0));
         }
         return backup;
     }
