@@ -133,20 +133,20 @@ public record VeleroConfig(
      * ({@link FleetPlan}).
      */
     VeleroConfig withClusters(List<ClusterConfig> some) {
-        return new VeleroConfig(stackName, backupAccount, synthesizer, identity, roles, isolation, snapshotMoveData,
-                podIdentityPinning, bucketName, existingBucketName, encryption, kmsKeyArn, kmsKeyAlias,
-                noncurrentVersionExpirationDays, accessLogsBucketName, ebsSnapshots, fileSystemBackups, ebsKmsKeyArns,
-                namespace, serviceAccount, roleName, rolePath, permissionsBoundaryArn, maxSessionDurationSeconds,
-                maxTrustPolicyLength, tags, veleroPluginImage, verifyIssuers, some);
+        return copy(ebsKmsKeyArns, some);
     }
 
     /** This configuration with other EBS keys: those of one stack of a fleet. */
     VeleroConfig withEbsKmsKeyArns(List<String> keys) {
+        return copy(keys, clusters);
+    }
+
+    private VeleroConfig copy(List<String> keys, List<ClusterConfig> some) {
         return new VeleroConfig(stackName, backupAccount, synthesizer, identity, roles, isolation, snapshotMoveData,
                 podIdentityPinning, bucketName, existingBucketName, encryption, kmsKeyArn, kmsKeyAlias,
                 noncurrentVersionExpirationDays, accessLogsBucketName, ebsSnapshots, fileSystemBackups, keys,
                 namespace, serviceAccount, roleName, rolePath, permissionsBoundaryArn, maxSessionDurationSeconds,
-                maxTrustPolicyLength, tags, veleroPluginImage, verifyIssuers, clusters);
+                maxTrustPolicyLength, tags, veleroPluginImage, verifyIssuers, some);
     }
 
     /** The stack name to use. */
