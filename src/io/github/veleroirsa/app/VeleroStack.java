@@ -209,7 +209,10 @@ public class VeleroStack extends Stack {
         return pendingLookups;
     }
 
-    /** The construct inside, for tests and for apps that extend this stack. */
+    /**
+     * The construct inside, for tests and for apps that extend this stack; {@code null} for a
+     * backup account's stack that holds only other accounts' buckets.
+     */
     public VeleroBackup getBackup() {
         return backup;
     }
