@@ -37,7 +37,9 @@ final class BucketGrants {
     static void apply(VeleroBackup scope, Bucket bucket, IKey key, List<BucketGrant> grants, String bucketName) {
         Stack stack = Stack.of(scope);
         Set<String> sids = new HashSet<>();
-        String bucketArn = bucket.getBucketArn();
+        // Written out when the name is known, as a reviewer reads it and as S3 counts its 20 KB.
+        boolean named = bucketName != null && !Rules.unresolved(bucketName);
+        String bucketArn = named ? "arn:" + stack.getPartition() + ":s3:::" + bucketName : bucket.getBucketArn();
         Map<String, IPrincipal> accounts = new HashMap<>();
         List<PolicyStatement> statements = new ArrayList<>();
         for (BucketGrant grant : grants) {
@@ -46,8 +48,7 @@ final class BucketGrants {
         }
         // In one call: the bucket's policy is there already, with its TLS-only statement (enforceSsl).
         bucket.getPolicy().getDocument().addStatements(statements.toArray(PolicyStatement[]::new));
-        String name = bucketName == null || Rules.unresolved(bucketName) ? "the bucket" : "bucket "
-                + InvalidInputException.quote(bucketName);
+        String name = named ? "bucket " + InvalidInputException.quote(bucketName) : "the bucket";
         int size = TrustPolicySize.measure(stack.resolve(bucket.getPolicy().getDocument()));
         if (size > MAX_BUCKET_POLICY_LENGTH) {
             throw new InvalidInputException("bucketGrants", "the policy of " + name + " in stack "
@@ -58,7 +59,7 @@ final class BucketGrants {
         if (key == null) {
             return;
         }
-        if (bucketName == null || Rules.unresolved(bucketName)) {
+        if (!named) {
             throw new InvalidInputException("bucketName", (bucketName == null ? "missing" : "known only at deploy time")
                     + " while bucketGrants and KMS are given (expected the bucket's name: the key policy names the"
                     + " bucket for other accounts' roles, and cannot refer to the bucket that refers to the key)");
@@ -69,7 +70,7 @@ final class BucketGrants {
         // The bucket by its name, written out: the bucket names the key, so the key's policy may not
         // refer to the bucket (CloudFormation would refuse the circular dependency).
         conditions.put("StringLike", Map.of(VeleroPermissions.KMS_S3_CONTEXT,
-                List.of("arn:" + stack.getPartition() + ":s3:::" + bucketName)));
+                List.of(bucketArn)));
         List<IPrincipal> principals = grants.stream().map(BucketGrant::account).distinct().sorted()
                 .map(accounts::get).toList();
         key.addToResourcePolicy(PolicyStatement.Builder.create()
