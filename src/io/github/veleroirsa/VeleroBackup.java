@@ -341,17 +341,15 @@ public class VeleroBackup extends Construct {
             return;
         }
         List<EksCluster> clusters = props.getClusters();
+        String account = Rules.unresolved(stack.getAccount()) ? null : stack.getAccount();
         for (int i = 0; i < clusters.size(); i++) {
             EksCluster c = clusters.get(i);
             String region = regionOf(c);
             for (int j = 0; j < c.getRestoresFrom().size(); j++) {
                 String sourceName = c.getRestoresFrom().get(j);
-                EksCluster local = props.getClusters().stream().filter(x -> x.getName().equals(sourceName)).findFirst()
-                        .orElse(null);
-                BackupSource remote = local != null ? null : props.remoteSourcesOf(c).stream()
-                        .filter(x -> x.name().equals(sourceName)).findFirst().orElseThrow();
+                EksCluster local = props.clusterNamed(sourceName);
+                BackupSource remote = local != null ? null : props.remoteSourceNamed(sourceName);
                 String from = local != null ? regionOf(local) : remote.region();
-                String account = Rules.unresolved(stack.getAccount()) ? null : stack.getAccount();
                 if (remote != null && account != null && !remote.account().equals(account)) {
                     throw new InvalidInputException("clusters[" + i + "].restoresFrom[" + j + "]", "cluster "
                             + InvalidInputException.quote(c.getName()) + " in account " + account + " restores from"
@@ -482,15 +480,15 @@ public class VeleroBackup extends Construct {
         VeleroWiring.BackupLocation own = cluster.isRestoreOnly() ? null : new VeleroWiring.BackupLocation(
                 VeleroBackupProps.DEFAULT_LOCATION, bucketName, bucketRegion, perCluster ? cluster.getPrefix() : null);
         List<VeleroWiring.BackupLocation> sources = new ArrayList<>();
-        List<EksCluster> local = props.sourcesOf(cluster);
-        List<BackupSource> remote = props.remoteSourcesOf(cluster);
         for (String name : cluster.getRestoresFrom()) {
             String location = VeleroBackupProps.locationName(name);
-            local.stream().filter(s -> s.getName().equals(name)).findFirst().ifPresent(s -> sources.add(
-                    new VeleroWiring.BackupLocation(location, bucketName, bucketRegion, s.getPrefix())));
-            // Another stack's source: its own bucket, in its own region.
-            remote.stream().filter(s -> s.name().equals(name)).findFirst().ifPresent(s -> sources.add(
-                    new VeleroWiring.BackupLocation(location, s.bucket().bucketName(), s.bucket().region(), s.prefix())));
+            EksCluster local = props.clusterNamed(name);
+            BackupSource remote = props.remoteSourceNamed(name);
+            // A source of these props is in this bucket; another stack's, in its own bucket and region.
+            sources.add(local != null
+                    ? new VeleroWiring.BackupLocation(location, bucketName, bucketRegion, local.getPrefix())
+                    : new VeleroWiring.BackupLocation(location, remote.bucket().bucketName(), remote.bucket().region(),
+                            remote.prefix()));
         }
         return new VeleroWiring(own, sources, props.isEbsSnapshots() ? clusterRegion : null,
                 irsa ? roleArn : null, server.namespace(), server.name(), props.getVeleroPluginImage(),

@@ -306,6 +306,16 @@ public final class VeleroBackupProps {
         return cluster.getRestoresFrom().stream().filter(remoteSources::containsKey).map(remoteSources::get).toList();
     }
 
+    /** {@return the cluster of these props of this name, or {@code null}} */
+    EksCluster clusterNamed(String name) {
+        return byName.get(name);
+    }
+
+    /** {@return the source of another stack of this name, or {@code null}} */
+    BackupSource remoteSourceNamed(String name) {
+        return remoteSources.get(name);
+    }
+
     /** {@return the clusters of other stacks that these clusters may restore from, in the order given} */
     public List<BackupSource> getRemoteSources() {
         return List.copyOf(remoteSources.values());
