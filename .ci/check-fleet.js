@@ -2,7 +2,9 @@
 // one stack per account and region of its clusters (and the backup account's where it holds
 // buckets), each pinned to that environment; every role, provider and wiring output in its
 // cluster's own account's stack; every bucket and key in the backup account, one per account
-// and region of clusters that back up.
+// and region of clusters that back up; with a replica, each bucket's replica (<bucket>-replica)
+// in the replica's account (else the bucket's) and region, and each bucket's stack deploying
+// after its replica's.
 //
 //   node .ci/check-fleet.js <configuration.json> <cdk.out folder>
 const fs = require('fs');
@@ -17,6 +19,11 @@ const backup = config.backupAccount;
 const want = new Set(config.clusters.map((c) => `aws://${c.account}/${region(c)}`));
 const bucketPlaces = new Set(config.clusters.filter((c) => !c.restoreOnly).map((c) => `${c.account}-${region(c)}`));
 if (backup) for (const p of bucketPlaces) want.add(`aws://${backup}/${p.split('-').slice(1).join('-')}`);
+const replica = config.replica;
+// Each bucket's account (the backup account, else its clusters') and that of its replica.
+const holderOf = (p) => backup || p.split('-')[0];
+const replicaEnv = (p) => `aws://${(replica && replica.account) || holderOf(p)}/${replica && replica.region}`;
+if (replica) for (const p of bucketPlaces) want.add(replicaEnv(p));
 
 const stacks = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack');
 const envs = new Set(stacks.map(([, a]) => a.environment));
@@ -37,7 +44,12 @@ for (const [env, t] of Object.entries(byEnv)) {
   const account = env.split('/')[2];
   const buckets = of(t, 'AWS::S3::Bucket');
   const keys = of(t, 'AWS::KMS::Key');
-  if ((buckets.length || keys.length) && backup && account !== backup) fail(`a bucket or key in ${env}, outside the backup account`);
+  const primaries = buckets.filter((b) => !b.Properties.BucketName.endsWith('-replica'));
+  for (const b of buckets.filter((b) => b.Properties.BucketName.endsWith('-replica'))) {
+    const p = b.Properties.BucketName.slice((config.bucketName || 'velero-backups').length + 1, -'-replica'.length);
+    if (!replica || replicaEnv(p) !== env) fail(`replica ${b.Properties.BucketName} in ${env} (expected ${replica ? replicaEnv(p) : 'no replica'})`);
+  }
+  if ((primaries.length || (keys.length && !replica)) && backup && account !== backup) fail(`a bucket or key in ${env}, outside the backup account`);
   const roles = of(t, 'AWS::IAM::Role').map((r) => r.Properties.RoleName);
   const clusters = config.clusters.filter((c) => `aws://${c.account}/${region(c)}` === env).map((c) => c.name);
   const wired = Object.entries(t.Outputs || {}).filter(([k]) => k.startsWith('Wiring'))
@@ -48,6 +60,15 @@ for (const [env, t] of Object.entries(byEnv)) {
     + ` buckets ${buckets.map((b) => b.Properties.BucketName).join(', ') || '-'}`);
 }
 const allBuckets = Object.values(byEnv).flatMap((t) => of(t, 'AWS::S3::Bucket'));
-if (allBuckets.length !== bucketPlaces.size) fail(`${allBuckets.length} buckets (expected one per account and region that backs up: ${bucketPlaces.size})`);
+const want2 = bucketPlaces.size * (replica ? 2 : 1);
+if (allBuckets.length !== want2) fail(`${allBuckets.length} buckets (expected one per account and region that backs up${replica ? ', and its replica' : ''}: ${want2})`);
+if (replica) {
+  // cdk deploy --all deploys a replica's stack before the stack whose rule names it.
+  for (const p of bucketPlaces) {
+    const [, a] = stacks.find(([, s]) => s.environment === `aws://${holderOf(p)}/${p.split('-').slice(1).join('-')}`);
+    const [rname] = stacks.find(([, s]) => s.environment === replicaEnv(p));
+    if (!(a.dependencies || []).includes(rname)) fail(`the stack of bucket ${p} does not deploy after ${rname}`);
+  }
+}
 console.log(rows.join('\n'));
-console.log(`${stacks.length} stacks, each in its environment; ${allBuckets.length} buckets, all in ${backup || 'their accounts'}`);
+console.log(`${stacks.length} stacks, each in its environment; ${allBuckets.length} buckets, all in ${backup || "their accounts"}${replica ? ` (replicas in ${replica.account || "the same accounts"}, ${replica.region})` : ""}`);

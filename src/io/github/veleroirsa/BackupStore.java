@@ -10,6 +10,7 @@ import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.CfnBucket;
 import software.amazon.awscdk.services.s3.BucketAttributes;
 import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.amazon.awscdk.services.s3.IBucket;
@@ -70,7 +71,15 @@ record BackupStore(IBucket bucket, IKey key) {
                 .serverAccessLogsBucket(logs)
                 .serverAccessLogsPrefix(logs == null ? null : Stack.of(scope).getStackName() + "/")
                 .removalPolicy(props.getRemovalPolicy())
+                // A replica: Object Lock from its creation, since turning it on later replaces the bucket.
+                .objectLockEnabled(props.getReplicaOf() != null ? true : null)
+                .objectLockDefaultRetention(props.getObjectLockRetention())
                 .build();
+        if (props.getReplicaOf() != null && props.getObjectLockRetention() == null) {
+            // Enabled, without a default retention, in so many words: turning a retention off is this change alone.
+            ((CfnBucket) created.getNode().getDefaultChild()).setObjectLockConfiguration(
+                    CfnBucket.ObjectLockConfigurationProperty.builder().objectLockEnabled("Enabled").build());
+        }
         if (logs != null) {
             Annotations.of(created).acknowledgeWarning(
                     "@aws-cdk/aws-s3:accessLogsPolicyNotAdded", "the log bucket is not this stack's: its bucket"

@@ -31,7 +31,7 @@ import software.constructs.IConstruct;
  * may assume through IAM roles for service accounts (IRSA) or EKS Pod Identity.
  *
  * <p>Construct IDs are a contract: {@code Bucket}, {@code Key}, {@code Policy}, {@code SnapshotPolicy}
- * (isolation PER_CLUSTER with EBS snapshots), {@code Role} (the
+ * (isolation PER_CLUSTER with EBS snapshots), {@code Replication} (the role S3 replicates with), {@code Role} (the
  * shared role), {@code Roles/<role name>}, {@code OidcProviders/<cluster name>} and
  * {@code PodIdentityAssociations/<cluster name>/<namespace>:<service account>}. Adding, removing
  * or reordering clusters changes no other resource's logical ID, and a cluster that moves between
@@ -47,6 +47,7 @@ public class VeleroBackup extends Construct {
     private final IKey encryptionKey;
     private final IManagedPolicy policy;
     private final IManagedPolicy snapshotPolicy;
+    private final IRole replicationRole;
     private final Map<String, IRole> roles;
     private final Map<String, IRole> roleByCluster;
     /** Each cluster's role ARN as its wiring prints it ({@link #wiringRoleArn}), by cluster name. */
@@ -140,6 +141,17 @@ public class VeleroBackup extends Construct {
                         BucketAccess.sources(props, clusters, longest, target)));
                 bucketAccess.put(name, document);
             });
+        }
+        if (props.getReplication() != null) {
+            this.replicationRole = Replicas.replicate(this, (software.amazon.awscdk.services.s3.Bucket) bucket,
+                    encryptionKey, props.getReplication(), props.getBucketName(),
+                    props.getRolePath() == null ? "/" : props.getRolePath());
+        } else {
+            this.replicationRole = null;
+        }
+        if (props.getReplicaOf() != null) {
+            Replicas.admit(this, (software.amazon.awscdk.services.s3.Bucket) bucket, encryptionKey, props.getReplicaOf(),
+                    props.getBucketName());
         }
         if (!props.getBucketGrants().isEmpty()) {
             BucketGrants.apply(this, (software.amazon.awscdk.services.s3.Bucket) bucket, encryptionKey,
@@ -544,6 +556,11 @@ public class VeleroBackup extends Construct {
     /** The bucket's region: another stack's bucket's own, else the stack's. */
     private String bucketRegion() {
         return props.getRemoteBucket() != null ? props.getRemoteBucket().region() : stack.getRegion();
+    }
+
+    /** {@return the role S3 replicates the bucket with ({@code Replication}), or {@code null} without replication} */
+    public IRole getReplicationRole() {
+        return replicationRole;
     }
 
     /** {@return the backup bucket} */

@@ -54,6 +54,9 @@ public final class VeleroBackupProps {
     /** The sources of other stacks, by name. */
     private final Map<String, BackupSource> remoteSources = new java.util.LinkedHashMap<>();
     private final List<BucketGrant> bucketGrants;
+    private final Replication replication;
+    private final String replicaOf;
+    private final software.amazon.awscdk.services.s3.ObjectLockRetention objectLockRetention;
     /** Each role's clusters, by role name ({@link #DEFAULT_ROLE} for the shared role), in name order. */
     private final Map<String, List<EksCluster>> clustersByRole;
 
@@ -67,7 +70,8 @@ public final class VeleroBackupProps {
         this.identity = b.identity == null ? WorkloadIdentity.IRSA : b.identity;
         this.podIdentityPinning = b.podIdentityPinning == null || b.podIdentityPinning;
         this.bucketGrants = b.bucketGrants == null ? List.of() : List.copyOf(b.bucketGrants);
-        this.clusters = checkClusters(b.clusters, identity, podIdentityPinning, !bucketGrants.isEmpty());
+        this.clusters = checkClusters(b.clusters, identity, podIdentityPinning, !bucketGrants.isEmpty()
+                || b.replicaOf != null);
         this.bucketName = b.bucketName == null || Rules.unresolved(b.bucketName)
                 ? b.bucketName
                 : Rules.bucketName("bucketName", b.bucketName);
@@ -121,6 +125,10 @@ public final class VeleroBackupProps {
             throw new InvalidInputException("bucketGrants", bucketGrants.size() + " grants are given with existingBucket"
                     + " (expected a bucket this construct creates: velero-irsa changes nothing on an existing bucket)");
         }
+        this.replication = b.replication;
+        this.replicaOf = b.replicaOf;
+        this.objectLockRetention = b.objectLockRetention;
+        checkReplication();
         this.ebsSnapshots = b.ebsSnapshots == null || b.ebsSnapshots;
         this.fileSystemBackups = b.fileSystemBackups == null ? !ebsSnapshots : b.fileSystemBackups;
         List<IKey> keys = b.ebsKmsKeys == null ? List.of() : b.ebsKmsKeys;
@@ -329,6 +337,70 @@ public final class VeleroBackupProps {
     /** {@return the roles of other accounts granted their prefixes in the bucket this construct creates} */
     public List<BucketGrant> getBucketGrants() {
         return bucketGrants;
+    }
+
+    /** {@return the replication of the bucket this construct creates to a replica, or {@code null}} */
+    public Replication getReplication() {
+        return replication;
+    }
+
+    /**
+     * {@return the ARN of the role that replicates into the bucket this construct creates, when that
+     * bucket is a replica ({@link Builder#replicaOf}); {@code null} otherwise}
+     */
+    public String getReplicaOf() {
+        return replicaOf;
+    }
+
+    /** {@return the replica's default Object Lock retention, or {@code null} for none} */
+    public software.amazon.awscdk.services.s3.ObjectLockRetention getObjectLockRetention() {
+        return objectLockRetention;
+    }
+
+    /**
+     * Replication and replicas apply to a bucket this construct creates and names: the
+     * replication role's policy and the replica's key policy name it, and each names the other
+     * before either exists.
+     */
+    private void checkReplication() {
+        if (replication != null && replicaOf != null) {
+            throw new InvalidInputException("replication", "it is given with replicaOf (expected one: a replica"
+                    + " bucket is not replicated again)");
+        }
+        if (objectLockRetention != null && replicaOf == null) {
+            throw new InvalidInputException("objectLockRetention", "it is given without replicaOf (expected Object Lock"
+                    + " on a replica only: Velero deletes and rewrites objects in the bucket it writes, velero#8686)");
+        }
+        if (replicaOf != null) {
+            new BucketGrant(replicaOf, Map.of(), Map.of()); // its ARN, checked by the same rule
+        }
+        String field = replication != null ? "replication" : replicaOf != null ? "replicaOf" : null;
+        if (field == null) {
+            return;
+        }
+        if (existingBucket != null || remoteBucket != null) {
+            throw new InvalidInputException(field, "it is given with " + (existingBucket != null ? "existingBucket"
+                    : "remoteBucket") + " (expected a bucket this construct creates)");
+        }
+        if (bucketName == null || Rules.unresolved(bucketName)) {
+            throw new InvalidInputException("bucketName", (bucketName == null ? "missing" : "known only at deploy time")
+                    + " while " + field + " is given (expected the bucket's name: the replication role's policy and"
+                    + " the replica's names it, written out)");
+        }
+        if (replication != null && (encryption == BackupEncryption.KMS) != (replication.replica().keyAlias() != null)) {
+            throw new InvalidInputException("replication", "its replica " + (replication.replica().keyAlias() == null
+                    ? "names no key" : "names key " + quote(replication.replica().keyAlias())) + " while encryption is "
+                    + encryption + " (expected a replica key alias exactly with KMS: the copies are encrypted like the"
+                    + " originals, with a key of the replica's region)");
+        }
+        if (replication != null && replication.replica().bucketName().equals(bucketName)) {
+            throw new InvalidInputException("replication", "its replica " + quote(bucketName) + " is the bucket itself"
+                    + " (expected another bucket, in another region)");
+        }
+        if (encryption == BackupEncryption.KMS && encryptionKey != null) {
+            throw new InvalidInputException("encryptionKey", "a key is given while " + field + " is given (expected the"
+                    + " key this construct creates: the replication role's policies name it)");
+        }
     }
 
     /** A bucket of another stack: nothing of this construct's own bucket applies, and KMS goes by its key's alias. */
@@ -644,8 +716,51 @@ public final class VeleroBackupProps {
         private BackupBucket remoteBucket;
         private List<BackupSource> remoteSources;
         private List<BucketGrant> bucketGrants;
+        private Replication replication;
+        private String replicaOf;
+        private software.amazon.awscdk.services.s3.ObjectLockRetention objectLockRetention;
 
         private Builder() {}
+
+        /**
+         * Replicates the bucket this construct creates to a replica that another stack holds
+         * ({@link Replication}). Needs {@code bucketName}, and with KMS the key this construct
+         * creates.
+         *
+         * @param replication the replica and whether Replication Time Control is on
+         * @return this builder; default - no replication
+         */
+        public Builder replication(Replication replication) {
+            this.replication = replication;
+            return this;
+        }
+
+        /**
+         * Makes the bucket this construct creates a replica that S3 replicates into with this role:
+         * Object Lock enabled from its creation (it cannot be turned on later without
+         * CloudFormation replacing the bucket, nor ever off), with the default retention of
+         * {@link #objectLockRetention} if given; the role admitted to write copies, in the bucket
+         * and key policy, when it is of another account. With it, {@code clusters} may be empty.
+         *
+         * @param replicationRoleArn the ARN of the role of the bucket that replicates here ({@link Replication#roleName()})
+         * @return this builder; default - not a replica
+         */
+        public Builder replicaOf(String replicationRoleArn) {
+            this.replicaOf = replicationRoleArn;
+            return this;
+        }
+
+        /**
+         * The replica's default Object Lock retention: every object version replicated there is
+         * locked for this long, in GOVERNANCE or COMPLIANCE mode. Only with {@link #replicaOf}.
+         *
+         * @param objectLockRetention the mode and duration ({@code ObjectLockRetention.compliance(Duration.days(30))})
+         * @return this builder; default - Object Lock enabled without a default retention
+         */
+        public Builder objectLockRetention(software.amazon.awscdk.services.s3.ObjectLockRetention objectLockRetention) {
+            this.objectLockRetention = objectLockRetention;
+            return this;
+        }
 
         /**
          * A bucket that another stack of the fleet holds (another account's, for a central backup

@@ -26,7 +26,7 @@ final class VeleroPolicy {
     private VeleroPolicy() {}
 
     /** How cdk-nag writes a partition and an account: as pseudo parameters, or literally once pinned. */
-    private static final String PARTITION = "(?:<AWS::Partition>|aws[a-z-]*)";
+    static final String PARTITION = "(?:<AWS::Partition>|aws[a-z-]*)";
     private static final String ACCOUNT = "(?:<AWS::AccountId>|[0-9]{12})";
 
     /**

@@ -125,7 +125,8 @@ public record VeleroWiring(
 
     /**
      * {@return the {@code velero install} command line, for a POSIX shell, each argument quoted
-     * where it needs it (values known at deploy time are quoted by CloudFormation): provider aws, the plugin, the
+     * where it needs it (values known at deploy time are quoted by CloudFormation): provider aws (unless the
+     * cluster has neither a location nor snapshots of its own, which the CLI refuses it with), the plugin, the
      * bucket, the cluster's prefix and the bucket's region (or {@code --no-default-backup-location} for a
      * restore-only cluster), the snapshot location in the cluster's region (or none), the
      * node-agent for file-system backups, no credentials secret, the namespace, and the service
@@ -133,7 +134,13 @@ public record VeleroWiring(
      * named here and made by {@link #serviceAccountManifest()} first}
      */
     public String installCommand() {
-        List<String> args = new ArrayList<>(List.of("velero", "install", "--provider", "aws", "--plugins", pluginImage));
+        List<String> args = new ArrayList<>(List.of("velero", "install"));
+        if (location != null || snapshotRegion != null) {
+            // The CLI refuses a provider with neither location: "--provider must be empty when using
+            // --no-default-backup-location and --use-volume-snapshots=false" (velero 1.18.1).
+            args.addAll(List.of("--provider", "aws"));
+        }
+        args.addAll(List.of("--plugins", pluginImage));
         if (location == null) {
             args.add("--no-default-backup-location");
         } else {

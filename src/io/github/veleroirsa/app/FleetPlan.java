@@ -77,6 +77,11 @@ final class FleetPlan {
         List<ClusterConfig> clusters = config.clusters();
         boolean any = clusters.stream().anyMatch(c -> c.account() != null);
         if (!any) {
+            if (config.replica() != null) {
+                throw new InvalidInputException("replica", "is set, but no cluster names its account (expected"
+                        + " clusters[].account on every cluster: the replicas, their stacks and the roles that fill them"
+                        + " are named by account and region, in stacks of their own)");
+            }
             if (config.backupAccount() != null) {
                 throw new InvalidInputException("backupAccount", quote(config.backupAccount()) + " is set, but no"
                         + " cluster names its account (expected clusters[].account on every cluster, or no backupAccount)");
@@ -227,6 +232,38 @@ final class FleetPlan {
                         + e.getProblem());
             }
         }
+        if (config.replica() != null) {
+            checkReplica();
+        }
+    }
+
+    private void checkReplica() {
+        ReplicaConfig replica = config.replica();
+        if (config.isolation() == Isolation.SHARED) {
+            throw new InvalidInputException("isolation", "SHARED with a replica (expected PER_CLUSTER, the default:"
+                    + " a DR cluster reads its sources' prefixes of the replica, and nothing else)");
+        }
+        List<ClusterConfig> clusters = config.clusters();
+        for (int i = 0; i < clusters.size(); i++) {
+            if (placeOf.get(i).region().equals(replica.region()) && !Boolean.TRUE.equals(clusters.get(i).restoreOnly())) {
+                throw new InvalidInputException("replica.region", quote(replica.region()) + " is the region of"
+                        + " clusters[" + i + "] (" + quote(clusters.get(i).name()) + "), which backs up there (expected"
+                        + " a region where no cluster backs up, so that an outage of one region leaves the other copy;"
+                        + " clusters there that only restore, restoreOnly true, read the replica)");
+            }
+        }
+        for (Place w : clustersAt.keySet()) {
+            if (!backsUp(w)) {
+                continue;
+            }
+            try {
+                io.github.veleroirsa.VeleroBackupProps.checkBucketName("bucketName", replicaName(w));
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("bucketName", quote(base()) + " starts the name of the replica of the"
+                        + " bucket of account " + w.account() + " in " + w.region() + ", <bucket>-replica, which is not"
+                        + " valid: " + e.getProblem());
+            }
+        }
     }
 
     /**
@@ -239,6 +276,7 @@ final class FleetPlan {
             clustersAt.keySet().stream().filter(w -> !holdsOwnBucket(w) && !grants(w).isEmpty())
                     .forEach(w -> all.add(new Place(config.backupAccount(), w.region())));
         }
+        replicated().forEach(w -> all.add(replicaPlace(w)));
         return List.copyOf(all);
     }
 
@@ -324,7 +362,7 @@ final class FleetPlan {
             // gets no bucket of its own; the construct names one that is never made, and grants nothing on it.
             b.bucketName(null).noncurrentVersionExpiration(null).remoteBucket(bucket(p));
         } else if (holdsOwnBucket(p)) {
-            b.bucketName(bucketName(p)).bucketGrants(grants(p));
+            b.bucketName(bucketName(p)).bucketGrants(grants(p)).replication(replication(p));
         } else {
             b.bucketName(null).noncurrentVersionExpiration(null).remoteBucket(bucket(p));
         }
@@ -341,7 +379,7 @@ final class FleetPlan {
                 Place q = placeOf.get(s);
                 if (!q.equals(p)) {
                     out.put(name, new BackupSource(name, prefix(config.clusters().get(s)), q.account(), q.region(),
-                            bucket(q)));
+                            readsReplica(p) ? replicaBucket(q) : bucket(q)));
                 }
             }
         }
@@ -362,7 +400,13 @@ final class FleetPlan {
 
     /** The ARN of a role of a place, as {@code roleName}, {@code rolePath} and the region's partition make it. */
     String roleArn(Place p, String roleKey) {
-        String name = roleKey.equals(VeleroBackupProps.DEFAULT_ROLE) ? roleName(p) : roleName(p) + "-" + roleKey;
+        return roleArn(p, roleKey, null);
+    }
+
+    /** The ARN of a role of a place, of the name given, or else of the name of {@code roleKey}. */
+    private String roleArn(Place p, String roleKey, String given) {
+        String name = given != null ? given
+                : roleKey.equals(VeleroBackupProps.DEFAULT_ROLE) ? roleName(p) : roleName(p) + "-" + roleKey;
         String partition = partitions.computeIfAbsent(p.region(), r -> {
             String known = RegionInfo.get(r).getPartition();
             return known != null ? known : "aws";
@@ -377,7 +421,15 @@ final class FleetPlan {
      * restores from one of them, each with exactly the prefixes its identity policy names.
      */
     List<BucketGrant> grants(Place writers) {
-        return grants.computeIfAbsent(writers, this::grantsOf);
+        return grants.computeIfAbsent(writers, w -> grantsOf(w, false));
+    }
+
+    /**
+     * The roles of other accounts than the replica's that read the replica of the bucket of
+     * {@code writers}: those of the clusters in the replica's region that restore from its clusters.
+     */
+    List<BucketGrant> replicaGrants(Place writers) {
+        return grantsOf(writers, true);
     }
 
     /** Each place's grants, made once: every stack that names them asks. */
@@ -385,8 +437,8 @@ final class FleetPlan {
     /** Each region's partition, asked of aws-cdk-lib's region facts once. */
     private final Map<String, String> partitions = new HashMap<>();
 
-    private List<BucketGrant> grantsOf(Place writers) {
-        String holder = bucketAccount(writers);
+    private List<BucketGrant> grantsOf(Place writers, boolean replica) {
+        String holder = replica ? replicaPlace(writers).account() : bucketAccount(writers);
         Map<String, Map<String, String>> writes = new TreeMap<>();
         Map<String, Map<String, String>> reads = new TreeMap<>();
         for (Map.Entry<Place, List<Integer>> e : clustersAt.entrySet()) {
@@ -404,12 +456,13 @@ final class FleetPlan {
                 Map<String, String> w = new TreeMap<>();
                 Map<String, String> r = new TreeMap<>();
                 for (ClusterConfig c : members) {
-                    if (p.equals(writers) && !Boolean.TRUE.equals(c.restoreOnly())) {
+                    if (!replica && p.equals(writers) && !Boolean.TRUE.equals(c.restoreOnly())) {
                         w.put(c.name(), prefix(c));
                     }
                     for (String name : c.restoresFrom() == null ? List.<String>of() : c.restoresFrom()) {
                         int s = indexByName.get(name);
-                        if (placeOf.get(s).equals(writers)) {
+                        // A DR cluster reads the replica, and the others the bucket itself.
+                        if (placeOf.get(s).equals(writers) && readsReplica(p) == replica) {
                             r.put(name, prefix(config.clusters().get(s)));
                         }
                     }
@@ -424,6 +477,60 @@ final class FleetPlan {
         List<BucketGrant> grants = new ArrayList<>();
         writes.forEach((arn, w) -> grants.add(new BucketGrant(arn, w, reads.get(arn))));
         return grants;
+    }
+
+    /** The suffix of a replica's name: {@code <bucket name>-replica}. */
+    static final String REPLICA_SUFFIX = "-replica";
+
+    /** The places whose clusters' buckets are replicated, in name order: every one that backs up, with a replica. */
+    List<Place> replicated() {
+        return config.replica() == null ? List.of() : clustersAt.keySet().stream().filter(this::backsUp).toList();
+    }
+
+    /** The account and region of the replica of the bucket of {@code writers}: the replica's, else the bucket's account. */
+    Place replicaPlace(Place writers) {
+        ReplicaConfig replica = config.replica();
+        return new Place(replica.account() != null ? replica.account() : bucketAccount(writers), replica.region());
+    }
+
+    /** The name of the replica of the bucket of {@code writers}. */
+    String replicaName(Place writers) {
+        return bucketName(writers) + REPLICA_SUFFIX;
+    }
+
+    /** The replica of the bucket of {@code writers}, as the stacks of other accounts and regions name it. */
+    BackupBucket replicaBucket(Place writers) {
+        Place at = replicaPlace(writers);
+        return new BackupBucket(replicaName(writers), at.account(), at.region(),
+                kms() ? "alias/" + replicaName(writers) : null);
+    }
+
+    /** The replication of the bucket of {@code writers}, or {@code null} without a replica. */
+    io.github.veleroirsa.Replication replication(Place writers) {
+        return config.replica() == null || !backsUp(writers) ? null : new io.github.veleroirsa.Replication(
+                replicaBucket(writers), Boolean.TRUE.equals(config.replica().replicationTimeControl()));
+    }
+
+    /** The ARN of the role that replicates the bucket of {@code writers}, in the bucket's account. */
+    String replicationRoleArn(Place writers) {
+        Place holder = new Place(bucketAccount(writers), writers.region());
+        return roleArn(holder, null, replication(writers).roleName());
+    }
+
+    /** The places whose buckets' replicas the stack at {@code p} holds. */
+    List<Place> replicasHeldAt(Place p) {
+        return replicated().stream().filter(w -> replicaPlace(w).equals(p)).toList();
+    }
+
+    /** The places of the stacks that hold the replicas of the buckets the stack at {@code p} holds: deployed first. */
+    List<Place> replicaStacksOf(Place p) {
+        return replicated().stream().filter(w -> new Place(bucketAccount(w), w.region()).equals(p))
+                .map(this::replicaPlace).distinct().toList();
+    }
+
+    /** Whether the clusters of {@code p} restore from the replica: they are in its region. */
+    boolean readsReplica(Place p) {
+        return config.replica() != null && p.region().equals(config.replica().region());
     }
 
     private static final Pattern CLUSTER_INDEX = Pattern.compile("clusters\\[(\\d+)\\]");

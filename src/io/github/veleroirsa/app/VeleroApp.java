@@ -122,6 +122,17 @@ public final class VeleroApp {
                         .suppressTemplateIndentation(plan.configAt(place).unindented() ? true : null)
                         .build(), config, plan, place));
             }
+            // A replication rule needs its replica to exist: the replicas' stacks deploy first.
+            java.util.Map<FleetPlan.Place, VeleroStack> byPlace = new java.util.HashMap<>();
+            List<FleetPlan.Place> places = plan.stacks();
+            for (int i = 0; i < places.size(); i++) {
+                byPlace.put(places.get(i), stacks.get(i));
+            }
+            for (FleetPlan.Place place : places) {
+                for (FleetPlan.Place replica : plan.replicaStacksOf(place)) {
+                    byPlace.get(place).addStackDependency(byPlace.get(replica), "its buckets replicate into the replicas there");
+                }
+            }
             return stacks;
         }
         StackProps.Builder props = StackProps.builder()

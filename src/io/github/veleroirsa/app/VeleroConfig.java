@@ -31,6 +31,7 @@ import software.constructs.Construct;
 public record VeleroConfig(
         String stackName,
         String backupAccount,
+        ReplicaConfig replica,
         Synthesizer synthesizer,
         WorkloadIdentity identity,
         RoleLayout roles,
@@ -142,7 +143,7 @@ public record VeleroConfig(
     }
 
     private VeleroConfig copy(List<String> keys, List<ClusterConfig> some) {
-        return new VeleroConfig(stackName, backupAccount, synthesizer, identity, roles, isolation, snapshotMoveData,
+        return new VeleroConfig(stackName, backupAccount, replica, synthesizer, identity, roles, isolation, snapshotMoveData,
                 podIdentityPinning, bucketName, existingBucketName, encryption, kmsKeyArn, kmsKeyAlias,
                 noncurrentVersionExpirationDays, accessLogsBucketName, ebsSnapshots, fileSystemBackups, keys,
                 namespace, serviceAccount, roleName, rolePath, permissionsBoundaryArn, maxSessionDurationSeconds,

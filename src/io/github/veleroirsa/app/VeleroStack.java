@@ -52,6 +52,7 @@ public class VeleroStack extends Stack {
         this.pendingLookups = plan == null ? lookups : lookups.stream().map(m -> plan.renumber(place, m)).toList();
         if (plan != null) {
             holdBuckets(whole, plan, place);
+            holdReplicas(whole, plan, place);
         }
         checkResources(plan == null ? null : id, config.clusters().size());
     }
@@ -160,6 +161,8 @@ public class VeleroStack extends Stack {
                     .bucketName(plan.bucketName(writers))
                     .encryption(whole.encryption())
                     .bucketGrants(grants)
+                    .replication(plan.replication(writers))
+                    .rolePath(whole.rolePath())
                     .tags(whole.tags());
             if (whole.noncurrentVersionExpirationDays() != null) {
                 b.noncurrentVersionExpiration(software.amazon.awscdk.Duration.days(whole.noncurrentVersionExpirationDays()));
@@ -174,6 +177,49 @@ public class VeleroStack extends Stack {
                 key.addAlias(plan.keyAlias(writers));
             }
             output("BucketFor" + writers.account() + "Name", "The S3 bucket of the clusters of account "
+                    + writers.account() + " in " + writers.region(), held.getBucket().getBucketName());
+        }
+    }
+
+    /**
+     * In the stack of the replica's account and region: the replica of each bucket replicated
+     * here, with Object Lock, admitting that bucket's replication role and granting the roles of
+     * other accounts that restore from it (DR clusters) their sources' prefixes.
+     */
+    private void holdReplicas(VeleroConfig whole, FleetPlan plan, FleetPlan.Place place) {
+        ReplicaConfig replica = whole.replica();
+        for (FleetPlan.Place writers : plan.replicasHeldAt(place)) {
+            VeleroBackupProps.Builder b = VeleroBackupProps.builder()
+                    .clusters(List.of())
+                    .bucketName(plan.replicaName(writers))
+                    .encryption(whole.encryption())
+                    .bucketGrants(plan.replicaGrants(writers))
+                    .replicaOf(plan.replicationRoleArn(writers))
+                    .tags(whole.tags());
+            if (replica.objectLock() != null) {
+                software.amazon.awscdk.Duration days = software.amazon.awscdk.Duration.days(replica.objectLock().days());
+                b.objectLockRetention(replica.objectLock().mode() == ReplicaConfig.Mode.COMPLIANCE
+                        ? software.amazon.awscdk.services.s3.ObjectLockRetention.compliance(days)
+                        : software.amazon.awscdk.services.s3.ObjectLockRetention.governance(days));
+            }
+            if (whole.noncurrentVersionExpirationDays() != null) {
+                b.noncurrentVersionExpiration(software.amazon.awscdk.Duration.days(whole.noncurrentVersionExpirationDays()));
+            }
+            // ReplicaOf111111111111UsEast1: one per bucket replicated here.
+            StringBuilder id = new StringBuilder("ReplicaOf" + writers.account());
+            for (String part : writers.region().split("-")) {
+                id.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+            }
+            VeleroBackup held;
+            try {
+                held = new VeleroBackup(this, id.toString(), b.build());
+            } catch (InvalidInputException e) {
+                throw whole.inConfigTerms(e);
+            }
+            if (held.getEncryptionKey() instanceof software.amazon.awscdk.services.kms.Key key) {
+                key.addAlias(plan.replicaBucket(writers).keyAlias());
+            }
+            output(id + "Name", "The replica in " + place.region() + " of the S3 bucket of the clusters of account "
                     + writers.account() + " in " + writers.region(), held.getBucket().getBucketName());
         }
     }

@@ -111,6 +111,21 @@ class FleetAccountsTest {
         return config.has("backupAccount") ? config.get("backupAccount").asText() : c.account();
     }
 
+    /** The replica's region, or {@code null} for a fleet without one. */
+    static String replicaRegion() {
+        return config.has("replica") ? config.at("/replica/region").asText() : null;
+    }
+
+    /** Whether a cluster restores from the replica: it runs in the replica's region. */
+    static boolean readsReplica(Cluster c) {
+        return c.region().equals(replicaRegion());
+    }
+
+    /** The account that holds the replica of a cluster's bucket: the replica's, else the bucket's. */
+    static String replicaHolder(Cluster c) {
+        return config.at("/replica/account").asText(holder(c));
+    }
+
     static Cluster cluster(String name) {
         return clusters().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
@@ -142,6 +157,9 @@ class FleetAccountsTest {
             want.add("aws://" + c.account() + "/" + c.region());
             if (!c.restoreOnly()) {
                 want.add("aws://" + holder(c) + "/" + c.region());
+                if (replicaRegion() != null) {
+                    want.add("aws://" + replicaHolder(c) + "/" + replicaRegion());
+                }
             }
         }
         assertThat(new TreeSet<>(environments.values())).as("one stack per account and region").isEqualTo(want);
@@ -151,8 +169,10 @@ class FleetAccountsTest {
         Map<String, Map.Entry<String, JsonNode>> wirings = wirings();
         Map<String, String> buckets = buckets();
         if (config.has("backupAccount")) {
-            assertThat(buckets.values()).as("buckets only in the backup account's stacks")
-                    .allMatch(stack -> environments.get(stack).startsWith("aws://" + config.get("backupAccount").asText() + "/"));
+            assertThat(buckets.entrySet()).as("buckets only in the backup account's stacks, replicas in the replica's")
+                    .allMatch(b -> environments.get(b.getValue()).startsWith("aws://" + (b.getKey().endsWith("-replica")
+                            ? config.at("/replica/account").asText(config.get("backupAccount").asText())
+                            : config.get("backupAccount").asText()) + "/"));
         }
         for (Cluster c : clusters()) {
             var entry = wirings.get(c.name());
@@ -191,8 +211,12 @@ class FleetAccountsTest {
                 }
                 assertThat(create).as("cluster %s has a location for source %s", c.name(), source).isNotNull();
                 String bucket = flag(create, "--bucket");
-                assertThat(flag(wirings.get(source).getValue().get("veleroInstall").asText(), "--bucket")).isEqualTo(bucket);
-                assertThat(create).contains("--config region=" + cluster(source).region()).contains("--access-mode ReadOnly");
+                // A DR cluster, in the replica's region, reads the replica of the source's bucket there.
+                String sourceBucket = flag(wirings.get(source).getValue().get("veleroInstall").asText(), "--bucket");
+                assertThat(bucket).isEqualTo(readsReplica(c) ? sourceBucket + "-replica" : sourceBucket);
+                assertThat(buckets).as("cluster %s's source %s is in a bucket of the fleet", c.name(), source).containsKey(bucket);
+                assertThat(create).contains("--config region=" + (readsReplica(c) ? replicaRegion() : cluster(source).region()))
+                        .contains("--access-mode ReadOnly");
             }
         }
     }
@@ -282,7 +306,11 @@ class FleetAccountsTest {
 
     static Held held(String clusterName) {
         String install = wirings().get(clusterName).getValue().get("veleroInstall").asText();
-        String bucket = flag(install, "--bucket");
+        return heldBucket(flag(install, "--bucket"));
+    }
+
+    /** A bucket of the fleet by name: its stack, its policy and its key's policy, resolved. */
+    static Held heldBucket(String bucket) {
         String stack = buckets().get(bucket);
         JsonNode t = templates.get(stack);
         var values = values(stack);
@@ -391,7 +419,8 @@ class FleetAccountsTest {
                     continue;
                 }
                 Caller other = role(o.name());
-                boolean restores = o.sources().contains(c.name());
+                // A DR cluster restores from the replica, never from the bucket itself.
+                boolean restores = o.sources().contains(c.name()) && !readsReplica(o);
                 cases.add(new Case(o.name() + " GetObject " + c.name() + "'s backup", other, new Request("s3:GetObject", obj,
                         context(other, backup, Map.of())), backup, h.bucketPolicy(), restores));
                 cases.add(new Case(o.name() + " lists " + c.name() + "'s prefix", other, new Request("s3:ListBucket",
@@ -417,9 +446,20 @@ class FleetAccountsTest {
     void aRequestIsAllowedOnlyWhereTheIdentityPolicyAndTheBucketOrKeyPolicyBothAllowIt(Path file) throws IOException {
         use(file);
         List<Case> cases = cases();
+        Path out = Path.of("target", "policy-tables", "fleet-" + file.getFileName().toString().replace(".json", ".md"));
+        assertThat(judge(cases, out)).as("decisions (%d cases; table in %s)", cases.size(), out).isEmpty();
+        assertThat(cases.stream().filter(Case::allowed)).as("some cases are allowed").isNotEmpty();
+    }
+
+    /**
+     * Judges every case by our evaluator and by the simulator, as IAM would: identity policies
+     * and the resource's policy, in its account. Writes the table to {@code out}.
+     *
+     * @return the cases either judge decides otherwise than expected
+     */
+    static List<String> judge(List<Case> cases, Path out) throws IOException {
         List<String> wrong = new ArrayList<>();
         StringBuilder table = new StringBuilder("| who | request | resource | our evaluator | simulator |\n| --- | --- | --- | --- | --- |\n");
-        // The simulator, case by case as IAM would: identity policies and the resource's policy, in its account.
         // It drops kms:EncryptionContext:aws:s3:arn (IamSimulator's note): requests that carry it
         // are our evaluator's alone.
         Map<String, String> simulated = new HashMap<>();
@@ -435,7 +475,8 @@ class FleetAccountsTest {
         }
         for (Case k : cases) {
             List<PolicyEvaluator> identity = k.caller().policies().stream().map(p -> new PolicyEvaluator(p, x -> null)).toList();
-            boolean ours = PolicyEvaluator.allowsAcrossAccounts(identity, new PolicyEvaluator(k.resourcePolicy(), x -> null),
+            boolean ours = PolicyEvaluator.allowsAcrossAccounts(identity, k.resourcePolicy() == null ? null
+                    : new PolicyEvaluator(k.resourcePolicy(), x -> null),
                     k.resourceAccount(), k.request());
             String sim = simulated.get(k.what());
             boolean theirs = sim.equals("not judged") ? k.allowed() : sim.equals("Allowed");
@@ -448,11 +489,9 @@ class FleetAccountsTest {
                             ? " (prefix " + k.request().context().get("s3:prefix") + ")" : "")
                     .append(" | ").append(ours ? "allowed" : "denied").append(" | ").append(sim).append(" |\n");
         }
-        Path out = Path.of("target", "policy-tables", "fleet-" + file.getFileName().toString().replace(".json", ".md"));
         Files.createDirectories(out.getParent());
         Files.writeString(out, table);
-        assertThat(wrong).as("decisions (%d cases; table in %s)", cases.size(), out).isEmpty();
-        assertThat(cases.stream().filter(Case::allowed)).as("some cases are allowed").isNotEmpty();
+        return wrong;
     }
 
     // ---- the last mile: the real velero CLI and Helm chart ----
@@ -488,8 +527,10 @@ class FleetAccountsTest {
             }
             for (String s : c.sources()) {
                 Cluster source = cluster(s);
-                want.put(s, List.of(base + "-" + source.account() + "-" + source.region(), source.prefix(),
-                        source.region(), "ReadOnly"));
+                // A DR cluster's: the replica of the source's bucket, in the replica's region.
+                String bucket = base + "-" + source.account() + "-" + source.region();
+                want.put(s, readsReplica(c) ? List.of(bucket + "-replica", source.prefix(), replicaRegion(), "ReadOnly")
+                        : List.of(bucket, source.prefix(), source.region(), "ReadOnly"));
             }
             List<JsonNode> cli = new ArrayList<>(WiringClientsTest.items(clients.velero(w.get("veleroInstall").asText()
                     + " --dry-run -o yaml")));
