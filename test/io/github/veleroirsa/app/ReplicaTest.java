@@ -305,8 +305,10 @@ class ReplicaTest {
                 if (copy.keyPolicy() != null) {
                     Map<String, String> kms = Map.of("kms:ViaService", "s3." + replicaRegion() + ".amazonaws.com",
                             "kms:EncryptionContext:aws:s3:arn", arn, "kms:ResourceAliases", copy.alias());
+                    // The key is the replica's, not a prefix's: S3 alone (ViaService) narrows it to the prefixes above.
+                    boolean ofThisReplica = d.sources().stream().anyMatch(s -> bucketOf(cluster(s)).equals(bucketOf(c)));
                     cases.add(new Case(what + "Decrypt through S3", dr, new Request("kms:Decrypt", copy.keyArn(),
-                            context(dr, dst, kms)), dst, copy.keyPolicy(), restores));
+                            context(dr, dst, kms)), dst, copy.keyPolicy(), ofThisReplica));
                     cases.add(new Case(what + "Decrypt, not through S3", dr, new Request("kms:Decrypt", copy.keyArn(),
                             context(dr, dst, Map.of("kms:ResourceAliases", copy.alias()))), dst, copy.keyPolicy(), false));
                 }
