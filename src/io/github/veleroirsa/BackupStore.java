@@ -75,6 +75,9 @@ record BackupStore(IBucket bucket, IKey key) {
                 .objectLockEnabled(props.getReplicaOf() != null ? true : null)
                 .objectLockDefaultRetention(props.getObjectLockRetention())
                 .build();
+        // The TLS-only policy (enforceSsl) stays with the bucket it guards: on a stack's deletion, on the
+        // bucket's replacement, and when the configuration moves to an existing bucket.
+        created.getPolicy().applyRemovalPolicy(props.getRemovalPolicy());
         if (props.getReplicaOf() != null && props.getObjectLockRetention() == null) {
             // Enabled, without a default retention, in so many words: turning a retention off is this change alone.
             ((CfnBucket) created.getNode().getDefaultChild()).setObjectLockConfiguration(

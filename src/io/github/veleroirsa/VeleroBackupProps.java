@@ -55,6 +55,7 @@ public final class VeleroBackupProps {
     private final Map<String, BackupSource> remoteSources = new java.util.LinkedHashMap<>();
     private final List<BucketGrant> bucketGrants;
     private final Replication replication;
+    private final List<IKey> formerEncryptionKeys;
     private final String replicaOf;
     private final software.amazon.awscdk.services.s3.ObjectLockRetention objectLockRetention;
     /** Each role's clusters, by role name ({@link #DEFAULT_ROLE} for the shared role), in name order. */
@@ -126,6 +127,16 @@ public final class VeleroBackupProps {
                     + " (expected a bucket this construct creates: velero-irsa changes nothing on an existing bucket)");
         }
         this.replication = b.replication;
+        List<IKey> former = b.formerEncryptionKeys == null ? List.of() : b.formerEncryptionKeys;
+        for (int i = 0; i < former.size(); i++) {
+            Rules.KMS_KEY_ARN.check("formerEncryptionKeys[" + i + "]",
+                    Rules.required("formerEncryptionKeys[" + i + "]", former.get(i)).getKeyArn());
+        }
+        if (!former.isEmpty() && b.remoteBucket != null) {
+            throw new InvalidInputException("formerEncryptionKeys", "they are given with remoteBucket (expected them"
+                    + " left out: that stack's bucket and its keys are that stack's)");
+        }
+        this.formerEncryptionKeys = List.copyOf(former);
         this.replicaOf = b.replicaOf;
         this.objectLockRetention = b.objectLockRetention;
         checkReplication();
@@ -337,6 +348,14 @@ public final class VeleroBackupProps {
     /** {@return the roles of other accounts granted their prefixes in the bucket this construct creates} */
     public List<BucketGrant> getBucketGrants() {
         return bucketGrants;
+    }
+
+    /**
+     * {@return the keys the bucket's objects were encrypted with before its encryption changed:
+     * every role may still decrypt with them, through S3 and for this bucket only}
+     */
+    public List<IKey> getFormerEncryptionKeys() {
+        return formerEncryptionKeys;
     }
 
     /** {@return the replication of the bucket this construct creates to a replica, or {@code null}} */
@@ -717,10 +736,25 @@ public final class VeleroBackupProps {
         private List<BackupSource> remoteSources;
         private List<BucketGrant> bucketGrants;
         private Replication replication;
+        private List<IKey> formerEncryptionKeys;
         private String replicaOf;
         private software.amazon.awscdk.services.s3.ObjectLockRetention objectLockRetention;
 
         private Builder() {}
+
+        /**
+         * Keys that encrypted the bucket's objects before its encryption changed (from KMS to
+         * SSE-S3, or to another key): objects keep the key they were written with, so every role
+         * keeps {@code kms:Decrypt} on these, through S3 in the bucket's region and for this
+         * bucket only, until they are removed here (after re-encrypting the objects).
+         *
+         * @param formerEncryptionKeys the former keys, by ARN
+         * @return this builder; default - none
+         */
+        public Builder formerEncryptionKeys(List<IKey> formerEncryptionKeys) {
+            this.formerEncryptionKeys = formerEncryptionKeys;
+            return this;
+        }
 
         /**
          * Replicates the bucket this construct creates to a replica that another stack holds

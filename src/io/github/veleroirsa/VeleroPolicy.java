@@ -135,6 +135,22 @@ final class VeleroPolicy {
                     .conditions(conditions)
                     .build());
         }
+        List<String> former = props.getFormerEncryptionKeys().stream().map(IKey::getKeyArn)
+                .filter(k -> !k.equals(keyArn)).toList();
+        if (!former.isEmpty()) {
+            // Objects keep the key they were written with: reading them back needs it, and only that.
+            Map<String, Object> conditions = new LinkedHashMap<>();
+            conditions.put("StringEquals", Map.of("kms:ViaService",
+                    "s3." + stack.getRegion() + "." + stack.getUrlSuffix()));
+            conditions.put("StringLike", Map.of(VeleroPermissions.KMS_S3_CONTEXT, List.of(bucketArn, objectsArn)));
+            statements.add(PolicyStatement.Builder.create()
+                    .sid("VeleroFormerBackupKeys")
+                    .effect(Effect.ALLOW)
+                    .actions(List.of("kms:Decrypt"))
+                    .resources(former)
+                    .conditions(conditions)
+                    .build());
+        }
         List<String> ebsKeys = props.getEbsKmsKeys().stream().map(IKey::getKeyArn).toList();
         if (!ebsKeys.isEmpty()) {
             statements.add(allow("VeleroEbsKeys", VeleroPermissions.EBS_KMS_ACTIONS, ebsKeys));

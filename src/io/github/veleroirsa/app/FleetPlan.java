@@ -117,6 +117,11 @@ final class FleetPlan {
                         + " key of its own, named by the plan the README gives)");
             }
         }
+        if (config.formerKmsKeyArns() != null) {
+            throw new InvalidInputException("formerKmsKeyArns", config.formerKmsKeyArns().size() + " keys name keys of one"
+                    + " account, and the clusters are in accounts (expected it left out: each account and region's"
+                    + " bucket has a key of its own, which switching encryption leaves in its account, retained)");
+        }
         if (config.rolePath() != null && (config.rolePath().contains("*") || config.rolePath().contains("?"))) {
             throw new InvalidInputException("rolePath", quote(config.rolePath()) + " has '*' or '?' (expected a path"
                     + " without them: with clusters in accounts, other accounts' bucket policies name each role by its"

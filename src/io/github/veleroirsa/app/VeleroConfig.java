@@ -48,6 +48,8 @@ public record VeleroConfig(
         Boolean ebsSnapshots,
         Boolean fileSystemBackups,
         List<String> ebsKmsKeyArns,
+        List<String> formerKmsKeyArns,
+        List<String> acknowledgedChanges,
         String namespace,
         String serviceAccount,
         String roleName,
@@ -77,6 +79,9 @@ public record VeleroConfig(
             return name().toLowerCase();
         }
     }
+
+    /** An acknowledged change: {@code replace} or {@code remove}, a stack's name, a construct path in it. */
+    static final Pattern ACKNOWLEDGED = Pattern.compile("(replace|remove) [A-Za-z][A-Za-z0-9-]{0,127}/[A-Za-z0-9][\\x21-\\x7E]{0,900}");
 
     /** CloudFormation stack names: a letter, then letters, digits and '-', at most 128 in all. */
     private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,127}");
@@ -111,6 +116,22 @@ public record VeleroConfig(
         if (accessLogsBucketName != null) {
             VeleroBackupProps.checkBucketName("accessLogsBucketName", accessLogsBucketName);
         }
+        if (formerKmsKeyArns != null) {
+            formerKmsKeyArns = List.copyOf(formerKmsKeyArns);
+            for (int i = 0; i < formerKmsKeyArns.size(); i++) {
+                VeleroBackupProps.checkKmsKeyArn("formerKmsKeyArns[" + i + "]", formerKmsKeyArns.get(i));
+            }
+        }
+        if (acknowledgedChanges != null) {
+            acknowledgedChanges = List.copyOf(acknowledgedChanges);
+            for (int i = 0; i < acknowledgedChanges.size(); i++) {
+                if (!ACKNOWLEDGED.matcher(acknowledgedChanges.get(i)).matches()) {
+                    throw new InvalidInputException("acknowledgedChanges[" + i + "]", quote(acknowledgedChanges.get(i))
+                            + " is not an acknowledged change (expected \"replace <stack>/<construct path>\" or"
+                            + " \"remove <stack>/<construct path>\", as scripts/check-change.sh prints it)");
+                }
+            }
+        }
         if (ebsKmsKeyArns != null) {
             ebsKmsKeyArns = List.copyOf(ebsKmsKeyArns);
             for (int i = 0; i < ebsKmsKeyArns.size(); i++) {
@@ -127,6 +148,7 @@ public record VeleroConfig(
             "permissionsBoundary", "permissionsBoundaryArn",
             "accessLogsBucket", "accessLogsBucketName",
             "ebsKmsKeys", "ebsKmsKeyArns",
+            "formerEncryptionKeys", "formerKmsKeyArns",
             "bucketGrants", "clusters");
 
     /**
@@ -146,7 +168,7 @@ public record VeleroConfig(
         return new VeleroConfig(stackName, backupAccount, replica, synthesizer, identity, roles, isolation, snapshotMoveData,
                 podIdentityPinning, bucketName, existingBucketName, encryption, kmsKeyArn, kmsKeyAlias,
                 noncurrentVersionExpirationDays, accessLogsBucketName, ebsSnapshots, fileSystemBackups, keys,
-                namespace, serviceAccount, roleName, rolePath, permissionsBoundaryArn, maxSessionDurationSeconds,
+                formerKmsKeyArns, acknowledgedChanges, namespace, serviceAccount, roleName, rolePath, permissionsBoundaryArn, maxSessionDurationSeconds,
                 maxTrustPolicyLength, tags, veleroPluginImage, verifyIssuers, some);
     }
 
@@ -228,6 +250,13 @@ public record VeleroConfig(
         if (permissionsBoundaryArn != null) {
             props.permissionsBoundary(ManagedPolicy.fromManagedPolicyArn(scope, "PermissionsBoundary",
                     permissionsBoundaryArn));
+        }
+        if (formerKmsKeyArns != null) {
+            List<IKey> former = new ArrayList<>();
+            for (int i = 0; i < formerKmsKeyArns.size(); i++) {
+                former.add(Key.fromKeyArn(scope, "FormerKey" + i, formerKmsKeyArns.get(i)));
+            }
+            props.formerEncryptionKeys(former);
         }
         if (ebsKmsKeyArns != null) {
             List<IKey> keys = new ArrayList<>();

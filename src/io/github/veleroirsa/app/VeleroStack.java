@@ -55,7 +55,17 @@ public class VeleroStack extends Stack {
             holdReplicas(whole, plan, place);
         }
         checkResources(plan == null ? null : id, config.clusters().size());
+        // The changes of this stack the configuration acknowledges, where scripts/check-change.sh reads them.
+        List<String> acknowledged = whole.acknowledgedChanges() == null ? List.of() : whole.acknowledgedChanges().stream()
+                .filter(a -> a.substring(a.indexOf(' ') + 1).startsWith(id + "/")).toList();
+        if (!acknowledged.isEmpty()) {
+            getTemplateOptions().setMetadata(java.util.Map.of(ACKNOWLEDGED_METADATA, java.util.Map.of(
+                    "acknowledgedChanges", acknowledged)));
+        }
     }
+
+    /** The template's Metadata key under which a stack's acknowledged changes are written. */
+    public static final String ACKNOWLEDGED_METADATA = "VeleroIrsa";
 
     /** The lookups not answered yet, as {@link #build} leaves them. */
     private List<String> lookups = List.of();

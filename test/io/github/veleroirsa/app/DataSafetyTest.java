@@ -60,6 +60,8 @@ class DataSafetyTest {
         JsonNode template = template(read(file));
         Map<String, JsonNode> kept = new LinkedHashMap<>(resources(template, "AWS::S3::Bucket"));
         kept.putAll(resources(template, "AWS::KMS::Key"));
+        // The TLS-only policy stays with the bucket it guards, on deletion, replacement and a move to an existing bucket.
+        kept.putAll(resources(template, "AWS::S3::BucketPolicy"));
         // Exactly the bucket of the configuration: one created, or none when it names an existing one.
         assertThat(resources(template, "AWS::S3::Bucket")).hasSize(read(file).has("existingBucketName") ? 0 : 1);
         kept.forEach((id, r) -> {
