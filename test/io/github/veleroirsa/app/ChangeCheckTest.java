@@ -44,11 +44,27 @@ class ChangeCheckTest {
         return AppRun.of(Map.of(ConfigLoader.CONTEXT_KEY, json, "aws:cdk:enable-path-metadata", true), null, null);
     }
 
+    /** The CDK CLI of .ci/run, found once: started by node itself, without npx's resolution on every diff. */
+    static String cli;
+
+    static synchronized String cli() throws IOException, InterruptedException {
+        if (cli == null) {
+            Process p = new ProcessBuilder("bash", "-c", "v=$(sed -n 's/^CDK=\"npx --yes aws-cdk@\\([0-9.]*\\)\"$/\\1/p'"
+                    + " .ci/run) && npx --yes -p aws-cdk@$v sh -c 'command -v cdk'").start();
+            String path = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertThat(p.waitFor()).as("the CDK CLI is found").isZero();
+            cli = "node " + path;
+        }
+        return cli;
+    }
+
     static Result check(AppRun before, AppRun after) throws IOException, InterruptedException {
         assertThat(before.status()).as(before.err()).isZero();
         assertThat(after.status()).as(after.err()).isZero();
-        Process p = new ProcessBuilder("bash", "scripts/check-change.sh", "--against", before.outdir().toString(),
-                "--assembly", after.outdir().toString()).redirectErrorStream(true).start();
+        ProcessBuilder b = new ProcessBuilder("bash", "scripts/check-change.sh", "--against", before.outdir().toString(),
+                "--assembly", after.outdir().toString()).redirectErrorStream(true);
+        b.environment().put("CDK", cli());
+        Process p = b.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return new Result(p.waitFor(), out);
     }
@@ -103,8 +119,8 @@ class ChangeCheckTest {
         Result passed = check(old, run(acknowledging(after, acks)));
         assertThat(passed.status()).as(passed.out()).isZero();
         assertThat(passed.out()).contains("acknowledged: " + acks.get(0));
-        // One acknowledgement short, it fails again: each is needed.
-        if (acks.size() > 1) {
+        // One acknowledgement short, it fails again: each is needed (once: each diff is a CLI run).
+        if (acks.size() > 1 && what.equals("a new bucketName")) {
             Result partly = check(old, run(acknowledging(after, acks.subList(1, acks.size()))));
             assertThat(partly.status()).as(partly.out()).isEqualTo(1);
             assertThat(partly.out()).contains("\"" + acks.get(0) + "\"");
