@@ -7,9 +7,14 @@
 //   node scripts/check-change.js <stack> <cdk diff output> <deployed template> <new template>
 const fs = require('fs');
 const [stack, diffFile, oldFile, newFile] = process.argv.slice(2);
-const diff = fs.readFileSync(diffFile, 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
+// A diff file of "-": the stack has left the app, and the new template is another stack's (for its
+// acknowledgements): every resource of the old one is removed from the configuration's reach.
+const gone = diffFile === '-';
 const before = JSON.parse(fs.readFileSync(oldFile, 'utf8'));
 const after = JSON.parse(fs.readFileSync(newFile, 'utf8'));
+const pathOf = (r) => ((r.Metadata || {})['aws:cdk:path'] || '').split('/').slice(1).join('/').replace(/\/Resource$/, '');
+const diff = gone ? 'Resources\n' + Object.entries(before.Resources || {}).map(([id, r]) =>
+  `[-] ${r.Type} ${pathOf(r) ? pathOf(r) + ' ' : ''}${id} orphan`).join('\n') : fs.readFileSync(diffFile, 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
 
 const PROTECTED = ['AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::S3::BucketPolicy', 'AWS::IAM::Role',
   'AWS::IAM::OIDCProvider', 'AWS::EKS::PodIdentityAssociation'];
@@ -42,6 +47,7 @@ function field(c, kind) {
   const top = path[0] || '';
   const has = (p) => c.props.includes(p);
   if (top.startsWith('ReplicaOf')) return 'replica (the replica of a bucket)';
+  if (gone) return 'clusters[].account, backupAccount, replica, stackName (the stack is no longer in the app: cdk deploy leaves it, and its resources, as they are)';
   if (top.startsWith('BucketFor')) return 'backupAccount, clusters[].account (the buckets a backup account holds)';
   switch (c.type) {
     case 'AWS::S3::Bucket':
@@ -94,7 +100,7 @@ function decryptKeys(t) {
   }
   return keys;
 }
-const now = decryptKeys(after);
+const now = gone ? decryptKeys(before) : decryptKeys(after);
 // A key the stack created is known by its ARN only once deployed: formerKmsKeyArns, whose statement
 // is VeleroFormerBackupKeys, names it then (its ARN is the stack's KmsKeyArn output).
 const former = JSON.stringify(after).includes('"Sid":"VeleroFormerBackupKeys"');

@@ -55,9 +55,9 @@ public class VeleroStack extends Stack {
             holdReplicas(whole, plan, place);
         }
         checkResources(plan == null ? null : id, config.clusters().size());
-        // The changes of this stack the configuration acknowledges, where scripts/check-change.sh reads them.
-        List<String> acknowledged = whole.acknowledgedChanges() == null ? List.of() : whole.acknowledgedChanges().stream()
-                .filter(a -> a.substring(a.indexOf(' ') + 1).startsWith(id + "/")).toList();
+        // The changes the configuration acknowledges, where scripts/check-change.sh reads them: every
+        // stack has them all, since a stack that leaves the app has no template of its own to hold them.
+        List<String> acknowledged = whole.acknowledgedChanges() == null ? List.of() : whole.acknowledgedChanges();
         if (!acknowledged.isEmpty()) {
             getTemplateOptions().setMetadata(java.util.Map.of(ACKNOWLEDGED_METADATA, java.util.Map.of(
                     "acknowledgedChanges", acknowledged)));

@@ -162,6 +162,19 @@ class ChangeCheckTest {
         assertThat(inPlace.status()).as(inPlace.out()).isZero();
     }
 
+    /** A fleet's stacks are each checked, and a stack the app no longer makes counts: its buckets leave the configuration. */
+    @Test
+    void leavingTheBackupAccountIsCaughtInItsStack() throws Exception {
+        String with = Files.readString(Path.of("test", "fleets", "accounts.json"));
+        ObjectNode without = (ObjectNode) TestApps.JSON.readTree(with);
+        without.remove("backupAccount");
+        Result refused = check(run(with), run(without.toString()));
+        assertThat(refused.status()).as(refused.out()).isEqualTo(1);
+        assertThat(refused.out()).contains("\"remove VeleroBackup-999988887777-us-east-1/BucketFor111111111111/Bucket\"")
+                .contains("\"remove VeleroBackup-999988887777-us-west-2/BucketFor111111111111/Bucket\"")
+                .contains("the stack is no longer in the app");
+    }
+
     /** After a switch, every role may still decrypt with the former key, through S3 and for this bucket. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("switches")
