@@ -59,14 +59,26 @@ class ChangeCheckTest {
     }
 
     static Result check(AppRun before, AppRun after) throws IOException, InterruptedException {
+        return start(before, after).get();
+    }
+
+    /** A check run in the background (each is CLI diffs, processes of their own): synthesis stays in this thread. */
+    interface Running {
+        Result get() throws IOException, InterruptedException;
+    }
+
+    static Running start(AppRun before, AppRun after) throws IOException, InterruptedException {
         assertThat(before.status()).as(before.err()).isZero();
         assertThat(after.status()).as(after.err()).isZero();
         ProcessBuilder b = new ProcessBuilder("bash", "scripts/check-change.sh", "--against", before.outdir().toString(),
                 "--assembly", after.outdir().toString()).redirectErrorStream(true);
         b.environment().put("CDK", cli());
-        Process p = b.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Result(p.waitFor(), out);
+        Path log = Files.createTempFile("check-change", ".out");
+        Process p = b.redirectOutput(log.toFile()).start();
+        return () -> {
+            int status = p.waitFor();
+            return new Result(status, Files.readString(log));
+        };
     }
 
     /** The configuration with these changes acknowledged. */
@@ -109,19 +121,24 @@ class ChangeCheckTest {
     void aChangeThatStrandsBackupsOrIdentitiesFailsNamingTheResourceAndTheFieldAndPassesOnceAcknowledged(String what,
             String before, String after, List<String> acks, String field) throws Exception {
         AppRun old = run(before);
-        Result refused = check(old, run(after));
+        // The three checks at once: the CLI's diffs are what takes the time.
+        Running refusing = start(old, run(after));
+        Running passing = start(old, run(acknowledging(after, acks)));
+        Running partial = acks.size() > 1 && what.equals("a new bucketName")
+                ? start(old, run(acknowledging(after, acks.subList(1, acks.size())))) : null;
+        Result refused = refusing.get();
         assertThat(refused.status()).as(refused.out()).isEqualTo(1);
         for (String ack : acks) {
             assertThat(refused.out()).as(what).contains("\"" + ack + "\"");
         }
         assertThat(refused.out()).as(what).contains(field).doesNotContain("Exception");
         // Acknowledged in so many words, the same change passes; the acknowledgements are printed.
-        Result passed = check(old, run(acknowledging(after, acks)));
+        Result passed = passing.get();
         assertThat(passed.status()).as(passed.out()).isZero();
         assertThat(passed.out()).contains("acknowledged: " + acks.get(0));
         // One acknowledgement short, it fails again: each is needed (once: each diff is a CLI run).
-        if (acks.size() > 1 && what.equals("a new bucketName")) {
-            Result partly = check(old, run(acknowledging(after, acks.subList(1, acks.size()))));
+        if (partial != null) {
+            Result partly = partial.get();
             assertThat(partly.status()).as(partly.out()).isEqualTo(1);
             assertThat(partly.out()).contains("\"" + acks.get(0) + "\"");
         }
@@ -150,15 +167,18 @@ class ChangeCheckTest {
         String with = Files.readString(file);
         ObjectNode without = (ObjectNode) TestApps.JSON.readTree(with);
         without.remove("replica");
-        Result refused = check(run(with), run(without.toString()));
+        ObjectNode unlocked = (ObjectNode) TestApps.JSON.readTree(with);
+        ((ObjectNode) unlocked.get("replica")).remove("objectLock");
+        AppRun withReplica = run(with);
+        Running off = start(withReplica, run(without.toString()));
+        Running lockOff = start(withReplica, run(unlocked.toString()));
+        Result refused = off.get();
         assertThat(refused.status()).as(refused.out()).isEqualTo(1);
         assertThat(refused.out()).contains("\"remove VeleroBackup-111111111111-us-east-1/Velero/Replication\"")
                 .contains("caused by replica")
                 .contains("\"remove VeleroBackup-111111111111-us-west-2/ReplicaOf111111111111UsEast1/Bucket\"");
         // Object Lock's retention off: in place, nothing to refuse.
-        ObjectNode unlocked = (ObjectNode) TestApps.JSON.readTree(with);
-        ((ObjectNode) unlocked.get("replica")).remove("objectLock");
-        Result inPlace = check(run(with), run(unlocked.toString()));
+        Result inPlace = lockOff.get();
         assertThat(inPlace.status()).as(inPlace.out()).isZero();
     }
 
