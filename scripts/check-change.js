@@ -12,6 +12,7 @@ const [stack, diffFile, oldFile, newFile] = process.argv.slice(2);
 const gone = diffFile === '-';
 const before = JSON.parse(fs.readFileSync(oldFile, 'utf8'));
 const after = JSON.parse(fs.readFileSync(newFile, 'utf8'));
+// A resource's construct path without its stack and its L1's "Resource", as cdk diff prints it.
 const pathOf = (r) => ((r.Metadata || {})['aws:cdk:path'] || '').split('/').slice(1).join('/').replace(/\/Resource$/, '');
 const diff = gone ? 'Resources\n' + Object.entries(before.Resources || {}).map(([id, r]) =>
   `[-] ${r.Type} ${pathOf(r) ? pathOf(r) + ' ' : ''}${id} orphan`).join('\n') : fs.readFileSync(diffFile, 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
@@ -32,8 +33,7 @@ for (const line of diff.split('\n')) {
     const [, sign, type, a, b, verdict] = r;
     const id = b || a;
     // The construct path as the diff prints it, else from the template that holds the resource.
-    const meta = ((sign === '-' ? before : after).Resources[id] || {}).Metadata || {};
-    const path = b ? a : meta['aws:cdk:path'] ? meta['aws:cdk:path'].split('/').slice(1).join('/').replace(/\/Resource$/, '') : null;
+    const path = b ? a : pathOf((sign === '-' ? before : after).Resources[id] || {}) || null;
     changes.push({ sign, type, path, id, verdict, props: [] });
     continue;
   }
@@ -113,8 +113,8 @@ for (const [key] of decryptKeys(before)) {
     continue;
   }
   const id = created ? key.slice(0, -'.Arn'.length) : key;
-  const path = created ? (before.Resources[id] && before.Resources[id].Metadata || {})['aws:cdk:path'] : null;
-  findings.push({ ack: `remove ${stack}/Decrypt/${created ? (path ? path.split('/').slice(1).join('/').replace(/\/Resource$/, '') : id) : key}`,
+  const path = created ? pathOf(before.Resources[id] || {}) : null;
+  findings.push({ ack: `remove ${stack}/Decrypt/${created ? path || id : key}`,
     text: `stops Velero decrypting with ${created ? `the key ${id} it created` : `the key ${key}`}, which objects written`
       + ` before may be encrypted with; caused by encryption, kmsKeyArn, kmsKeyAlias (expected the key's ARN in`
       + ` formerKmsKeyArns until the objects are re-encrypted${created ? ': the stack\'s KmsKeyArn output' : ''})` });

@@ -129,6 +129,11 @@ final class BucketAccess {
      * deployed.
      */
     static PolicyStatement key(String sid, Target bucket) {
+        return key(sid, bucket, VeleroPermissions.KMS_ACTIONS);
+    }
+
+    /** As {@link #key(String, Target)}, for these actions (S3 replication's, into a replica). */
+    static PolicyStatement key(String sid, Target bucket, List<String> actions) {
         Map<String, Object> conditions = new java.util.LinkedHashMap<>();
         conditions.put("StringEquals", Map.of("kms:ViaService", bucket.viaService()));
         conditions.put("StringLike", Map.of(VeleroPermissions.KMS_S3_CONTEXT, List.of(bucket.arn())));
@@ -136,7 +141,7 @@ final class BucketAccess {
         return PolicyStatement.Builder.create()
                 .sid(sid)
                 .effect(Effect.ALLOW)
-                .actions(VeleroPermissions.KMS_ACTIONS)
+                .actions(actions)
                 .resources(List.of(bucket.keys()))
                 .conditions(conditions)
                 .build();

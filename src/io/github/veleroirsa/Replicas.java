@@ -85,12 +85,8 @@ final class Replicas {
             from.put("StringLike", Map.of(VeleroPermissions.KMS_S3_CONTEXT, List.of(source)));
             statements.add(PolicyStatement.Builder.create().sid("SourceKey").effect(Effect.ALLOW)
                     .actions(List.of("kms:Decrypt")).resources(List.of(key.getKeyArn())).conditions(from).build());
-            Map<String, Object> to = new LinkedHashMap<>();
-            to.put("StringEquals", Map.of("kms:ViaService", "s3." + replica.region() + "." + stack.getUrlSuffix()));
-            to.put("StringLike", Map.of(VeleroPermissions.KMS_S3_CONTEXT, List.of(target)));
-            to.put("ForAnyValue:StringEquals", Map.of("kms:ResourceAliases", List.of(replica.keyAlias())));
-            statements.add(PolicyStatement.Builder.create().sid("ReplicaKey").effect(Effect.ALLOW)
-                    .actions(REPLICA_KEY_ACTIONS).resources(List.of(replica.keys(partition))).conditions(to).build());
+            // The replica's key, as a role of another stack names another stack's bucket's: by its alias.
+            statements.add(BucketAccess.key("ReplicaKey", BucketAccess.Target.of(stack, replica), REPLICA_KEY_ACTIONS));
         }
         Role role = Role.Builder.create(scope, "Replication")
                 .roleName(replication.roleName())
@@ -101,12 +97,12 @@ final class Replicas {
                 .inlinePolicies(Map.of("replication", PolicyDocument.Builder.create().statements(statements).build()))
                 .build();
         List<Object> findings = new ArrayList<>();
-        findings.add(regex("/^Resource::arn:" + VeleroPolicy.PARTITION + ":s3:::" + bucketName.replace(".", "\\.") + "\\/\\*$/"));
-        findings.add(regex("/^Resource::arn:" + VeleroPolicy.PARTITION + ":s3:::" + replica.bucketName().replace(".", "\\.")
-                + "\\/\\*$/"));
+        for (String name : List.of(bucketName, replica.bucketName())) {
+            findings.add(VeleroPolicy.regex("/^Resource::arn:" + VeleroPolicy.PARTITION + ":s3:::" + name.replace(".", "\\.")
+                    + "\\/\\*$/"));
+        }
         if (key != null) {
-            findings.add(regex("/^Resource::arn:" + VeleroPolicy.PARTITION + ":kms:" + replica.region() + ":"
-                    + replica.account() + ":key\\/\\*$/"));
+            findings.add(VeleroPolicy.keysFinding(replica));
         }
         Exemptions.apply((CfnResource) role.getNode().getDefaultChild(), List.of(new Exemptions.Exemption(
                 "AwsSolutions-IAM5", findings, null, "S3 replicates every object of the backup bucket to its replica:"
@@ -200,11 +196,5 @@ final class Replicas {
             b.conditions(conditions);
         }
         return b.build();
-    }
-
-    private static Map<String, String> regex(String regex) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("regex", regex);
-        return m;
     }
 }

@@ -257,7 +257,7 @@ final class VeleroPolicy {
     }
 
     /** How cdk-nag names the keys of another stack's bucket, of its account and region. */
-    private static Object keysFinding(BackupBucket b) {
+    static Object keysFinding(BackupBucket b) {
         return regex("/^Resource::arn:" + PARTITION + ":kms:" + b.region() + ":" + b.account() + ":key\\/\\*$/");
     }
 
@@ -269,7 +269,7 @@ final class VeleroPolicy {
                         + " only through S3 in the bucket's region, and only for this bucket's encryption context.");
     }
 
-    private static Map<String, String> regex(String regex) {
+    static Map<String, String> regex(String regex) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("regex", regex);
         return m;

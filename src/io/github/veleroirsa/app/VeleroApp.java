@@ -114,7 +114,8 @@ public final class VeleroApp {
         FleetPlan plan = FleetPlan.of(config);
         if (plan != null) {
             List<VeleroStack> stacks = new ArrayList<>();
-            for (FleetPlan.Place place : plan.stacks()) {
+            List<FleetPlan.Place> places = plan.stacks();
+            for (FleetPlan.Place place : places) {
                 stacks.add(new VeleroStack(app, plan.stackName(place), StackProps.builder()
                         .description("Velero on EKS, account " + place.account() + " in " + place.region()
                                 + ": backup buckets, Velero policies and the roles Velero assumes (velero-irsa)")
@@ -124,7 +125,6 @@ public final class VeleroApp {
             }
             // A replication rule needs its replica to exist: the replicas' stacks deploy first.
             java.util.Map<FleetPlan.Place, VeleroStack> byPlace = new java.util.HashMap<>();
-            List<FleetPlan.Place> places = plan.stacks();
             for (int i = 0; i < places.size(); i++) {
                 byPlace.put(places.get(i), stacks.get(i));
             }

@@ -166,28 +166,9 @@ public class VeleroStack extends Stack {
             if (grants.isEmpty()) {
                 continue; // only restore-only clusters there: nothing backs up to it
             }
-            VeleroBackupProps.Builder b = VeleroBackupProps.builder()
-                    .clusters(List.of())
-                    .bucketName(plan.bucketName(writers))
-                    .encryption(whole.encryption())
-                    .bucketGrants(grants)
-                    .replication(plan.replication(writers))
-                    .rolePath(whole.rolePath())
-                    .tags(whole.tags());
-            if (whole.noncurrentVersionExpirationDays() != null) {
-                b.noncurrentVersionExpiration(software.amazon.awscdk.Duration.days(whole.noncurrentVersionExpirationDays()));
-            }
-            VeleroBackup held;
-            try {
-                held = new VeleroBackup(this, "BucketFor" + writers.account(), b.build());
-            } catch (InvalidInputException e) {
-                throw whole.inConfigTerms(e);
-            }
-            if (held.getEncryptionKey() instanceof software.amazon.awscdk.services.kms.Key key) {
-                key.addAlias(plan.keyAlias(writers));
-            }
-            output("BucketFor" + writers.account() + "Name", "The S3 bucket of the clusters of account "
-                    + writers.account() + " in " + writers.region(), held.getBucket().getBucketName());
+            hold(whole, "BucketFor" + writers.account(), plan.bucketName(writers), plan.keyAlias(writers),
+                    "The S3 bucket of the clusters of account " + writers.account() + " in " + writers.region(),
+                    b -> b.bucketGrants(grants).replication(plan.replication(writers)));
         }
     }
 
@@ -197,41 +178,54 @@ public class VeleroStack extends Stack {
      * other accounts that restore from it (DR clusters) their sources' prefixes.
      */
     private void holdReplicas(VeleroConfig whole, FleetPlan plan, FleetPlan.Place place) {
-        ReplicaConfig replica = whole.replica();
         for (FleetPlan.Place writers : plan.replicasHeldAt(place)) {
-            VeleroBackupProps.Builder b = VeleroBackupProps.builder()
-                    .clusters(List.of())
-                    .bucketName(plan.replicaName(writers))
-                    .encryption(whole.encryption())
-                    .bucketGrants(plan.replicaGrants(writers))
-                    .replicaOf(plan.replicationRoleArn(writers))
-                    .tags(whole.tags());
-            if (replica.objectLock() != null) {
-                software.amazon.awscdk.Duration days = software.amazon.awscdk.Duration.days(replica.objectLock().days());
-                b.objectLockRetention(replica.objectLock().mode() == ReplicaConfig.Mode.COMPLIANCE
-                        ? software.amazon.awscdk.services.s3.ObjectLockRetention.compliance(days)
-                        : software.amazon.awscdk.services.s3.ObjectLockRetention.governance(days));
-            }
-            if (whole.noncurrentVersionExpirationDays() != null) {
-                b.noncurrentVersionExpiration(software.amazon.awscdk.Duration.days(whole.noncurrentVersionExpirationDays()));
-            }
+            ReplicaConfig.ObjectLockConfig lock = whole.replica().objectLock();
             // ReplicaOf111111111111UsEast1: one per bucket replicated here.
             StringBuilder id = new StringBuilder("ReplicaOf" + writers.account());
             for (String part : writers.region().split("-")) {
                 id.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
             }
-            VeleroBackup held;
-            try {
-                held = new VeleroBackup(this, id.toString(), b.build());
-            } catch (InvalidInputException e) {
-                throw whole.inConfigTerms(e);
-            }
-            if (held.getEncryptionKey() instanceof software.amazon.awscdk.services.kms.Key key) {
-                key.addAlias(plan.replicaBucket(writers).keyAlias());
-            }
-            output(id + "Name", "The replica in " + place.region() + " of the S3 bucket of the clusters of account "
-                    + writers.account() + " in " + writers.region(), held.getBucket().getBucketName());
+            hold(whole, id.toString(), plan.replicaName(writers), plan.replicaBucket(writers).keyAlias(),
+                    "The replica in " + place.region() + " of the S3 bucket of the clusters of account "
+                            + writers.account() + " in " + writers.region(), b -> {
+                        b.bucketGrants(plan.replicaGrants(writers)).replicaOf(plan.replicationRoleArn(writers));
+                        if (lock != null) {
+                            software.amazon.awscdk.Duration days = software.amazon.awscdk.Duration.days(lock.days());
+                            b.objectLockRetention(lock.mode() == ReplicaConfig.Mode.COMPLIANCE
+                                    ? software.amazon.awscdk.services.s3.ObjectLockRetention.compliance(days)
+                                    : software.amazon.awscdk.services.s3.ObjectLockRetention.governance(days));
+                        }
+                    });
         }
+    }
+
+    /**
+     * A bucket this stack holds for clusters of other stacks ({@code <id>}, no clusters of its
+     * own): the configuration's encryption, tags and noncurrent days, its key's alias, and an
+     * output {@code <id>Name} with its name.
+     */
+    private void hold(VeleroConfig whole, String id, String bucketName, String alias, String description,
+            java.util.function.Consumer<VeleroBackupProps.Builder> more) {
+        VeleroBackupProps.Builder b = VeleroBackupProps.builder()
+                .clusters(List.of())
+                .bucketName(bucketName)
+                .encryption(whole.encryption())
+                .rolePath(whole.rolePath())
+                .tags(whole.tags());
+        if (whole.noncurrentVersionExpirationDays() != null) {
+            b.noncurrentVersionExpiration(software.amazon.awscdk.Duration.days(whole.noncurrentVersionExpirationDays()));
+        }
+        more.accept(b);
+        VeleroBackup held;
+        try {
+            held = new VeleroBackup(this, id, b.build());
+        } catch (InvalidInputException e) {
+            throw whole.inConfigTerms(e);
+        }
+        if (held.getEncryptionKey() instanceof software.amazon.awscdk.services.kms.Key key) {
+            key.addAlias(alias);
+        }
+        output(id + "Name", description, held.getBucket().getBucketName());
     }
 
     /** CloudFormation's limit on a stack's resources, counted with the metadata resource the CDK adds. */

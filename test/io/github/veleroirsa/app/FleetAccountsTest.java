@@ -449,9 +449,19 @@ class FleetAccountsTest {
     void aRequestIsAllowedOnlyWhereTheIdentityPolicyAndTheBucketOrKeyPolicyBothAllowIt(Path file) throws IOException {
         use(file);
         List<Case> cases = cases();
-        Path out = Path.of("target", "policy-tables", "fleet-" + file.getFileName().toString().replace(".json", ".md"));
-        assertThat(judge(cases, out)).as("decisions (%d cases; table in %s)", cases.size(), out).isEmpty();
+        judged("fleet", file, cases);
         assertThat(cases.stream().filter(Case::allowed)).as("some cases are allowed").isNotEmpty();
+    }
+
+    /** Judges the cases of a fleet ({@link #judge}) into {@code target/policy-tables/<kind>-<fleet>.md}: none decided otherwise. */
+    static void judged(String kind, Path fleet, List<Case> cases) throws IOException {
+        Path out = Path.of("target", "policy-tables", kind + "-" + fleet.getFileName().toString().replace(".json", ".md"));
+        assertThat(judge(cases, out)).as("decisions (%d cases; table in %s)", cases.size(), out).isEmpty();
+    }
+
+    /** The bucket a cluster backs up to, as the README's plan names it: {@code <bucketName>-<account>-<region>}. */
+    static String bucketOf(Cluster c) {
+        return config.path("bucketName").asText("velero-backups") + "-" + c.account() + "-" + c.region();
     }
 
     /**
@@ -520,18 +530,17 @@ class FleetAccountsTest {
         WiringClientsTest.findTheClients();
         WiringClientsTest clients = new WiringClientsTest();
         Map<String, Map.Entry<String, JsonNode>> wirings = wirings();
-        String base = config.path("bucketName").asText("velero-backups");
         for (Cluster c : clusters()) {
             JsonNode w = wirings.get(c.name()).getValue();
             // What the README's plan names: the bucket of an account's clusters in a region.
             Map<String, List<String>> want = new TreeMap<>();
             if (!c.restoreOnly()) {
-                want.put("default", List.of(base + "-" + c.account() + "-" + c.region(), c.prefix(), c.region(), "ReadWrite"));
+                want.put("default", List.of(bucketOf(c), c.prefix(), c.region(), "ReadWrite"));
             }
             for (String s : c.sources()) {
                 Cluster source = cluster(s);
                 // A DR cluster's: the replica of the source's bucket, in the replica's region.
-                String bucket = base + "-" + source.account() + "-" + source.region();
+                String bucket = bucketOf(source);
                 want.put(s, readsReplica(c) ? List.of(bucket + "-replica", source.prefix(), replicaRegion(), "ReadOnly")
                         : List.of(bucket, source.prefix(), source.region(), "ReadOnly"));
             }

@@ -31,7 +31,14 @@ class MatrixTemplatesTest {
     @MethodSource("configurations")
     void synthesizesWithoutAMessage(Path file) throws IOException {
         String name = file.getFileName().toString().replace(".json", "");
-        Path outdir = OUT.resolve(name);
+        synthesizeInto(OUT.resolve(name), Map.of(ConfigLoader.CONTEXT_KEY, Files.readString(file)));
+    }
+
+    /**
+     * Synthesizes the app with this context into {@code outdir}, emptied first, as {@code cdk
+     * synth} does: no message, exit 0, a template at least.
+     */
+    static void synthesizeInto(Path outdir, Map<String, Object> context) throws IOException {
         if (Files.exists(outdir)) {
             try (Stream<Path> old = Files.walk(outdir)) {
                 old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -41,10 +48,9 @@ class MatrixTemplatesTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status;
         try (PrintStream stream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            status = VeleroApp.run(TestApps.app(Map.of(ConfigLoader.CONTEXT_KEY, Files.readString(file)), outdir),
-                    null, null, true, stream);
+            status = VeleroApp.run(TestApps.app(context, outdir), null, null, true, stream);
         }
-        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8)).as(outdir.toString()).isEmpty();
         assertThat(status).isZero();
         try (Stream<Path> files = Files.list(outdir)) {
             assertThat(files.filter(p -> p.toString().endsWith(".template.json"))).isNotEmpty();

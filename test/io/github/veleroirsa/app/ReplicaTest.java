@@ -1,5 +1,6 @@
 package io.github.veleroirsa.app;
 
+import static io.github.veleroirsa.app.FleetAccountsTest.bucketOf;
 import static io.github.veleroirsa.app.FleetAccountsTest.cluster;
 import static io.github.veleroirsa.app.FleetAccountsTest.clusters;
 import static io.github.veleroirsa.app.FleetAccountsTest.context;
@@ -53,9 +54,6 @@ class ReplicaTest {
         return clusters().stream().filter(c -> !c.restoreOnly()).toList();
     }
 
-    static String bucketOf(Cluster c) {
-        return FleetAccountsTest.config.path("bucketName").asText("velero-backups") + "-" + c.account() + "-" + c.region();
-    }
 
     /** A resource of a stack's template by type and a property's value. */
     static Map.Entry<String, JsonNode> resource(String stack, String type, String property, String value) {
@@ -263,9 +261,7 @@ class ReplicaTest {
     @MethodSource("replicaFleets")
     void theReplicationRoleMayCopyFromItsBucketIntoItsReplicaAndNothingElse(Path file) throws IOException {
         use(file);
-        List<Case> cases = replicationCases();
-        Path out = Path.of("target", "policy-tables", "replication-" + file.getFileName().toString().replace(".json", ".md"));
-        assertThat(FleetAccountsTest.judge(cases, out)).as("decisions (%d cases; table in %s)", cases.size(), out).isEmpty();
+        FleetAccountsTest.judged("replication", file, replicationCases());
     }
 
     static List<Case> drCases() {
@@ -322,8 +318,7 @@ class ReplicaTest {
     void aDrClusterReadsItsSourcesInTheReplicaAndWritesThereOnlyARestoresOwnFiles(Path file) throws IOException {
         use(file);
         List<Case> cases = drCases();
-        Path out = Path.of("target", "policy-tables", "dr-" + file.getFileName().toString().replace(".json", ".md"));
-        assertThat(FleetAccountsTest.judge(cases, out)).as("decisions (%d cases; table in %s)", cases.size(), out).isEmpty();
+        FleetAccountsTest.judged("dr", file, cases);
         assertThat(cases.stream().filter(Case::allowed)).as("the DR cluster reads something").isNotEmpty();
     }
 

@@ -2,14 +2,9 @@ package io.github.veleroirsa.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.veleroirsa.TestApps;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -44,24 +39,7 @@ class UpgradeTemplatesTest {
         String json = git("show", object);
         assertThat(json).as(object).isNotNull();
         String name = object.substring(object.lastIndexOf('/') + 1).replace(".json", "");
-        Path outdir = OUT.resolve(name);
-        if (Files.exists(outdir)) {
-            try (Stream<Path> old = Files.walk(outdir)) {
-                old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(outdir);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status;
-        try (PrintStream stream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            status = VeleroApp.run(TestApps.app(Map.of(ConfigLoader.CONTEXT_KEY, json,
-                    "aws:cdk:enable-path-metadata", true), outdir), null, null, true, stream);
-        }
-        assertThat(err.toString(StandardCharsets.UTF_8)).as(object).isEmpty();
-        assertThat(status).isZero();
-        try (Stream<Path> files = Files.list(outdir)) {
-            List<Path> templates = files.filter(p -> p.toString().endsWith(".template.json")).toList();
-            assertThat(templates).isNotEmpty();
-        }
+        MatrixTemplatesTest.synthesizeInto(OUT.resolve(name), Map.of(ConfigLoader.CONTEXT_KEY, json,
+                "aws:cdk:enable-path-metadata", true));
     }
 }
